@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// Entry point: no logic here. Runs the compiled CLI (built by `npm install` via `prepare`);
+// falls back to the TypeScript sources through tsx when the build is missing.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+let entry;
+if (existsSync(built)) {
+  entry = await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = await import('../src/cli/main.ts');
+}
+process.exitCode = await entry.main();

@@ -1,0 +1,160 @@
+// The command line: flags → typed options → library call. Commands lazy-import their modules so
+// `jiaoyan --help` stays fast; commands throw, and only this file exits.
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeOf, JiaoyanError, UsageError } from '../core/errors.js';
+import { langFromEnv, setLang, t, type Lang } from '../core/i18n.js';
+import { defaultDataDir } from '../core/paths.js';
+import type { CliContext } from './context.js';
+import { createOutput, type Output } from './output.js';
+
+interface GlobalOptions {
+  lang?: Lang;
+  json?: boolean;
+  debug?: boolean;
+  dataDir?: string;
+}
+
+function preScan(argv: readonly string[]): { lang: Lang; json: boolean } {
+  let lang = langFromEnv(process.env);
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  if (i >= 0) {
+    const v = argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+    if (v === 'zh' || v === 'en') lang = v;
+  }
+  return { lang, json: argv.includes('--json') };
+}
+
+async function context(cmd: Command, out: Output, signal: AbortSignal): Promise<CliContext> {
+  const g = cmd.optsWithGlobals<GlobalOptions>();
+  if (g.debug) (await import('../core/log.js')).enableDebug();
+  return { out, signal, dataDir: g.dataDir ?? defaultDataDir() };
+}
+
+type Handler = (ctx: CliContext, args: unknown[], opts: Record<string, unknown>) => Promise<void>;
+
+/** Wrap a lazily imported command module's `run`. */
+function lazy(load: () => Promise<{ run: Handler }>, out: Output, signal: AbortSignal) {
+  return async (...all: unknown[]) => {
+    const cmd = all.at(-1) as Command;
+    const opts = all.at(-2) as Record<string, unknown>;
+    const args = all.slice(0, -2);
+    const { run } = await load();
+    await run(await context(cmd, out, signal), args, opts);
+  };
+}
+
+export function buildProgram(out: Output, signal: AbortSignal): Command {
+  const program = new Command('jiaoyan')
+    .description(t('cli_description'))
+    .version('0.1.0', '-V, --version')
+    .addOption(new Option('--lang <lang>', t('opt_lang')).choices(['zh', 'en']))
+    .option('--json', t('opt_json'))
+    .option('--debug', t('opt_debug'))
+    .option('--data-dir <dir>', t('opt_data_dir'))
+    .showHelpAfterError()
+    .exitOverride();
+  const act = (load: () => Promise<{ run: Handler }>) => lazy(load, out, signal);
+
+  program
+    .command('doctor')
+    .description(t('cmd_doctor'))
+    .action(act(() => import('./commands/doctor.js')));
+
+  program
+    .command('presets')
+    .description(t('cmd_presets'))
+    .argument('[action]', 'list | show', 'list')
+    .argument('[name]', t('arg_preset_name'))
+    .action(act(() => import('./commands/presets.js')));
+
+  const clip = program
+    .command('clip')
+    .description(t('cmd_clip'))
+    .argument('<input>', t('arg_input'))
+    .requiredOption('--from <time>', t('opt_from'))
+    .requiredOption('--to <time>', t('opt_to'))
+    .option('--mode <mode>', t('opt_mode'), 'smart')
+    .option('--preset <name>', t('opt_preset'))
+    .option('-o, --output <file>', t('opt_output'))
+    .option('--teacher <name>', t('opt_teacher'))
+    .option('--phase <phase>', t('opt_phase'))
+    .option('--subject <subject>', t('opt_subject'))
+    .option('--title <title>', t('opt_title'))
+    .action(act(() => import('./commands/clip.js')));
+
+  clip
+    .command('batch')
+    .description(t('cmd_clip_batch'))
+    .argument('<manifest>', t('arg_manifest'))
+    .option('--jobs <n>', t('opt_jobs'))
+    .option('--out-dir <dir>', t('opt_out_dir'))
+    .option('--mode <mode>', t('opt_mode'), 'smart')
+    .option('--preset <name>', t('opt_preset'))
+    .action(act(() => import('./commands/batch.js')));
+
+  program
+    .command('clips')
+    .description(t('cmd_clips'))
+    .argument('[action]', 'list', 'list')
+    .option('--teacher <name>', t('opt_teacher'))
+    .option('--phase <phase>', t('opt_phase'))
+    .option('--subject <subject>', t('opt_subject'))
+    .action(act(() => import('./commands/clips.js')));
+
+  program
+    .command('compare')
+    .description(t('cmd_compare'))
+    .argument('<inputs...>', t('arg_compare_inputs'))
+    .option('--labels <names>', t('opt_labels'))
+    .option('--audio <choice>', t('opt_audio'), '1')
+    .option('--font <file>', t('opt_font'))
+    .option('-o, --output <file>', t('opt_output'))
+    .action(act(() => import('./commands/compare.js')));
+
+  program
+    .command('analyze')
+    .description(t('cmd_analyze'))
+    .argument('<input>', t('arg_input'))
+    .option('--plot <file>', t('opt_plot'))
+    .option('--preset <name>', t('opt_analysis_preset'), 'default')
+    .action(act(() => import('./commands/analyze.js')));
+
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const pre = preScan(argv);
+  setLang(pre.lang);
+  const out = createOutput(pre.json);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 1) process.exit(sig === 'SIGINT' ? 130 : 143);
+    controller.abort(sig);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const program = buildProgram(out, controller.signal);
+  program.configureOutput({
+    outputError: (str, write) => {
+      if (!pre.json) write(str);
+    },
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (pre.json) out.error(new UsageError('USAGE', { detail: err.message.replace(/^error: /, '') }));
+      return 2;
+    }
+    if (!(err instanceof JiaoyanError && err.reported)) out.error(err);
+    return exitCodeOf(err);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
