@@ -1,10 +1,11 @@
 // Cutting one segment out of a lesson: copy (keyframe), smart (frame-accurate, mostly stream copy), encode.
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve, extname } from 'node:path';
-import { RuntimeError, UsageError } from '../core/errors.js';
+import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.js';
 import { tempPathFor } from '../core/fs.js';
 import { logger } from '../core/log.js';
 import { roundTime } from '../core/time.js';
+import { detectFeatures } from './features.js';
 import { runFfmpeg, type Progress } from './ffmpeg.js';
 import { presetArgs, type EncodePreset } from './presets.js';
 import { probe, videoPackets, videoStreamStats, type MediaInfo, type PacketTime } from './probe.js';
@@ -174,6 +175,15 @@ async function copyStart(info: MediaInfo, t: number, signal?: AbortSignal): Prom
   return { key: 0, seek: 0 };
 }
 
+/** Re-encoding modes need libx264 (and aac for the sound): say so before starting. */
+async function requireEncoders(mode: ClipMode, hasAudio: boolean): Promise<void> {
+  if (mode === 'copy') return;
+  const { encoders } = await detectFeatures();
+  for (const encoder of ['libx264', ...(hasAudio ? ['aac'] : [])]) {
+    if (!encoders.has(encoder)) throw new EnvironmentError('ENCODER_MISSING', { encoder, what: `clip --mode ${mode}` });
+  }
+}
+
 /** Cut [from, to) out of input into output; the output appears under its final name only once verified. */
 export async function clip(opts: ClipOptions): Promise<ClipResult> {
   const output = resolve(opts.output);
@@ -182,6 +192,7 @@ export async function clip(opts: ClipOptions): Promise<ClipResult> {
   const info = opts.info ?? (await probe(input, opts.signal));
   if (!info.video) throw new RuntimeError('INPUT_NO_VIDEO', { path: input });
   checkRange(info, opts.from, opts.to);
+  await requireEncoders(opts.mode, !!info.audio);
   const from = opts.from;
   const to = Math.min(opts.to, info.duration || opts.to);
   const fps = info.video.fps || 25;

@@ -166,3 +166,30 @@ describe('clip catalogue', () => {
     expect(clips.every((c) => c.tags.subject === '数学' && c.tags.title === '分数的意义' && existsSync(c.output))).toBe(true);
   });
 });
+
+describe('other sources', () => {
+  it('cuts a video without sound', async () => {
+    const silent = await barcodeVideo({ duration: 8, fps: FPS, gop: 60, audio: false });
+    const out = join(work, 'silent.mp4');
+    const r = await runCli(['clip', silent, '--from', '2.5', '--to', '5', '-o', out, '--json'], { env: { JIAOYAN_HOME: home } });
+    expect(r.code).toBe(0);
+    const frames = await frameNumbers(out);
+    expect(frames[0]).toBe(75);
+    expect(frames.length).toBe(75);
+    expect((await probeJson(out)).streams.map((s) => s.codec_type)).toEqual(['video']);
+  });
+
+  it('cuts a browser-style VP8/Opus WebM recording frame-accurately into MP4', async () => {
+    const h264 = await barcodeVideo({ duration: 8, fps: FPS, gop: 60 });
+    const { cached } = await import('../helpers/media.js');
+    const webm = await cached('barcode-vp8', '.webm', ['-i', h264, '-c:v', 'libvpx', '-b:v', '1M', '-g', '90', '-c:a', 'libopus']);
+    const out = join(work, 'from-webm.mp4');
+    const r = await runCli(['clip', webm, '--from', '1.5', '--to', '4', '-o', out, '--json'], { env: { JIAOYAN_HOME: home } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const frames = await frameNumbers(out);
+    expect(Math.abs(frames[0]! - 45)).toBeLessThanOrEqual(1);
+    expect(Math.abs(frames.length - 75)).toBeLessThanOrEqual(1);
+    expectContiguous(frames);
+  });
+});
