@@ -1,5 +1,5 @@
 // Cutting one segment out of a lesson: copy (keyframe), smart (frame-accurate, mostly stream copy), encode.
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, basename, join, resolve, extname } from 'node:path';
 import { EnvironmentError, RuntimeError, UsageError } from '../core/errors.js';
 import { tempPathFor } from '../core/fs.js';
@@ -10,6 +10,7 @@ import { runFfmpeg, type Progress } from './ffmpeg.js';
 import { presetArgs, type EncodePreset } from './presets.js';
 import { probe, videoPackets, videoStreamStats, type MediaInfo, type PacketTime } from './probe.js';
 import { checkRange } from './range.js';
+import { smartSegments } from './smart-segments.js';
 
 const log = logger('clip');
 
@@ -47,6 +48,22 @@ interface Step {
   readonly weight: number;
   readonly seconds: number;
   readonly args: string[];
+  readonly after?: () => Promise<void>;
+}
+
+const TS_NULL_PACKET = Buffer.concat([Buffer.from([0x47, 0x1f, 0xff, 0x10]), Buffer.alloc(184, 0xff)]);
+const TS_MIN_BYTES = 64 * 1024;
+
+/**
+ * A segment of a few frames is a tiny MPEG-TS file that ffmpeg's format probe misdetects (as MPEG-PS), so the
+ * concat demuxer would silently drop it. Null packets (PID 0x1FFF, ignored by every demuxer) make it long enough
+ * to be recognised.
+ */
+async function padTransportStream(file: string): Promise<void> {
+  const { size } = await stat(file);
+  if (size >= TS_MIN_BYTES) return;
+  const count = Math.ceil((TS_MIN_BYTES - size) / TS_NULL_PACKET.length);
+  await appendFile(file, Buffer.concat(Array.from({ length: count }, () => TS_NULL_PACKET)));
 }
 
 async function runSteps(steps: Step[], opts: ClipOptions): Promise<void> {
@@ -62,6 +79,7 @@ async function runSteps(steps: Step[], opts: ClipOptions): Promise<void> {
         opts.onProgress?.(Math.min(99, ((done + part * step.weight) / total) * 100));
       },
     });
+    await step.after?.();
     done += step.weight * step.seconds;
   }
 }
@@ -102,26 +120,9 @@ function planSmart(info: MediaInfo, from: number, to: number, packets: PacketTim
   const inRange = packets.filter((p) => p.t >= from - frame / 2 && p.t < to - frame / 2);
   if (inRange.length === 0) throw new RuntimeError('VERIFY_FAILED', { path: info.path, detail: 'no video frames in range' });
   const after = packets.find((p) => p.t >= to - frame / 2);
-  const endsClean = !after || after.key; // the range ends on a keyframe or at the end of the file
-  const copyable = info.video!.codec === 'h264';
-  const firstKey = copyable ? inRange.findIndex((p) => p.key) : -1;
-  let lastKey = -1;
-  if (firstKey >= 0) {
-    lastKey = firstKey;
-    for (let i = inRange.length - 1; i > firstKey; i--) if (inRange[i]!.key) { lastKey = i; break; }
-  }
-  const segments: { kind: 'encode' | 'copy'; start: number; count: number; next?: number }[] = [];
-  if (firstKey < 0) {
-    segments.push({ kind: 'encode', start: 0, count: inRange.length });
-  } else {
-    const copyEnd = endsClean ? inRange.length : lastKey;
-    if (firstKey > 0) segments.push({ kind: 'encode', start: 0, count: firstKey });
-    if (copyEnd > firstKey) {
-      const nextKey = inRange.slice(firstKey + 1).find((p) => p.key)?.t ?? after?.t;
-      segments.push({ kind: 'copy', start: firstKey, count: copyEnd - firstKey, ...(nextKey !== undefined ? { next: nextKey } : {}) });
-    }
-    if (copyEnd < inRange.length) segments.push({ kind: 'encode', start: copyEnd, count: inRange.length - copyEnd });
-  }
+  // The range ends on a keyframe, or at the end of the file: the last GOP can be copied whole.
+  const endsClean = after ? after.key : to >= info.duration - frame;
+  const segments = smartSegments(inRange, endsClean, info.video!.codec === 'h264');
   const steps: Step[] = [];
   const concat: { file: string; duration: number }[] = [];
   segments.forEach((seg, i) => {
@@ -131,11 +132,12 @@ function planSmart(info: MediaInfo, from: number, to: number, packets: PacketTim
     const common = ['-map', '0:v:0', '-an', '-sn', '-dn', '-frames:v', String(seg.count), '-f', 'mpegts', '-y', file];
     if (seg.kind === 'encode') {
       // Accurate seek: frames before t0 are decoded and dropped; a quarter frame of slack absorbs rounding.
-      steps.push({ weight: 5, seconds, args: ['-ss', num(Math.max(0, t0 - frame / 4)), '-i', info.path, ...matchingVideoArgs(info), ...common] });
+      steps.push({ weight: 5, seconds, args: ['-ss', num(Math.max(0, t0 - frame / 4)), '-i', info.path, ...matchingVideoArgs(info), ...common], after: () => padTransportStream(file) });
     } else {
       // Keyframe seek lands on the keyframe at or before the point: aim just past it (ffmpeg backs off ~0.13 s with B-frames).
-      const eps = Math.min(0.15, seg.next !== undefined ? (seg.next - t0) / 2 : 0.15);
-      steps.push({ weight: 0.2, seconds, args: ['-ss', num(t0 + eps), '-i', info.path, '-c', 'copy', ...common] });
+      const next = inRange.slice(seg.start + 1).find((p) => p.key)?.t ?? after?.t;
+      const eps = Math.min(0.15, next !== undefined ? (next - t0) / 2 : 0.15);
+      steps.push({ weight: 0.2, seconds, args: ['-ss', num(t0 + eps), '-i', info.path, '-c', 'copy', ...common], after: () => padTransportStream(file) });
     }
     concat.push({ file, duration: seconds });
   });
@@ -215,7 +217,8 @@ export async function clip(opts: ClipOptions): Promise<ClipResult> {
         '-ss', num(from), '-i', input, '-t', num(to - from), '-map', '0:v:0', '-map', '0:a:0?',
         ...presetArgs(opts.preset, fps, !!info.audio), '-movflags', '+faststart', '-y', tmp] }], opts);
     } else {
-      const packets = await videoPackets(info, Math.max(0, from - frame), to + 2 * frame, signal);
+      // Read well past the end: packets come in decode order, so B-frames shown just before `to` follow later ones.
+      const packets = await videoPackets(info, Math.max(0, from - frame), to + Math.max(1, 16 * frame), signal);
       const plan = planSmart(info, from, to, packets, work);
       actualFrom = plan.actualFrom;
       expectedFrames = plan.frames;
@@ -227,6 +230,10 @@ export async function clip(opts: ClipOptions): Promise<ClipResult> {
     if (stats.frames === 0) throw new RuntimeError('VERIFY_FAILED', { path: output, detail: 'no video frames' });
     if (expectedFrames !== undefined && Math.abs(stats.frames - expectedFrames) > 1) {
       throw new RuntimeError('VERIFY_FAILED', { path: output, detail: `${stats.frames} frames, expected ${expectedFrames}` });
+    }
+    if (expectedFrames !== undefined && stats.duration > 0 && Math.abs(stats.duration - expectedFrames * frame) > frame / 2) {
+      // The container shows fewer frames than it holds (an edit list cut one): a player would too.
+      throw new RuntimeError('VERIFY_FAILED', { path: output, detail: `plays ${stats.duration.toFixed(3)} s, expected ${(expectedFrames * frame).toFixed(3)} s` });
     }
     const duration = opts.mode === 'copy' ? stats.duration || stats.frames * frame : stats.frames * frame;
     await rename(tmp, output);

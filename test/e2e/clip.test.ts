@@ -37,6 +37,12 @@ describe('smart clip is frame-accurate', () => {
     ['lies inside one GOP (no keyframe to copy)', 5.1, 5.8],
     ['starts one frame after a keyframe and runs to the end', 6 + 1 / FPS, 20],
     ['spans several GOPs from a mid-GOP start', 2.5, 15.25],
+    // Ends a few frames after a keyframe: the re-encoded tail is a tiny segment.
+    ['ends 1 frame after a keyframe', 3.5, 6 + 1 / FPS],
+    ['ends 2 frames after a keyframe', 3.5, 6 + 2 / FPS],
+    ['ends 3 frames after a keyframe', 3.5, 6 + 3 / FPS],
+    ['starts 1 frame before a keyframe', 6 - 1 / FPS, 9.5],
+    ['starts 2 frames before a keyframe', 6 - 2 / FPS, 9.5],
   ];
   for (const [name, from, to] of cases) {
     it(`${name} (${from}–${to} s)`, async () => {
