@@ -80,6 +80,17 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--phase <phase>', t('opt_phase'))
     .option('--subject <subject>', t('opt_subject'))
     .option('--title <title>', t('opt_title'))
+    // `clip batch …`: commander parses `clip`'s own options first (taking --mode/--preset even after `batch`)
+    // and would demand --from/--to. Hand the shared values down to the subcommand and drop the requirement.
+    .hook('preSubcommand', (self, sub) => {
+      for (const option of self.options) {
+        option.mandatory = false;
+        const key = option.attributeName();
+        if (self.getOptionValueSource(key) === 'cli' && sub.options.some((o) => o.attributeName() === key)) {
+          sub.setOptionValueWithSource(key, self.getOptionValue(key), 'cli');
+        }
+      }
+    })
     .action(act(() => import('./commands/clip.js')));
 
   clip

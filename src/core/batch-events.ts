@@ -1,7 +1,7 @@
 // The events of a clip batch: the runner (media) emits them, renderers (Ink, NDJSON, text) subscribe.
 // Types only, here in core so that src/ui can depend on them without importing media.
 
-/** The batch is prepared: these rows will run (after resume checks), with their length in seconds. */
+/** The batch is planned: every row's count, and the rows that can run (some may then be skipped), with their length. */
 export interface BatchPlanEvent {
   readonly total: number;
   readonly jobs: readonly { readonly row: number; readonly seconds: number }[];
