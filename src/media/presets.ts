@@ -41,6 +41,8 @@ export const analysisPresetSchema = z.object({
   silenceMinSeconds: z.number().positive(),
   longPauseSeconds: z.number().positive(),
   quietLufs: z.number(),
+  /** A stretch under quietLufs counts as "too quiet" once it lasts this long. */
+  quietMinSeconds: z.number().positive().default(5),
   sceneThreshold: z.number().min(0).max(1),
   curveStepSeconds: z.number().positive(),
 });
