@@ -14,10 +14,26 @@ export interface Output {
   /** Diagnostics for people: stderr. */
   info(text: string): void;
   error(err: unknown): void;
+  /** A live percentage on a terminal (nothing with --json or off a TTY); call `progress.end()` when done. */
+  readonly progress: { update(percent: number): void; end(): void };
 }
 
 export function createOutput(json: boolean, stdout: NodeJS.WriteStream = process.stdout, stderr: NodeJS.WriteStream = process.stderr): Output {
+  const live = !json && !!stderr.isTTY;
+  let shown = -1;
   return {
+    progress: {
+      update(percent) {
+        const pct = Math.floor(percent);
+        if (!live || pct === shown) return;
+        shown = pct;
+        stderr.write(`\r${pct}%`);
+      },
+      end() {
+        if (live && shown >= 0) stderr.write('\r    \r');
+        shown = -1;
+      },
+    },
     json,
     tty: !!stderr.isTTY,
     result(data, human) {

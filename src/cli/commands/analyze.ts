@@ -56,19 +56,8 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const plot = typeof opts.plot === 'string' ? resolve(opts.plot) : undefined;
   if (plot && plot === input) throw new UsageError('OUTPUT_SAME_AS_INPUT', { path: plot });
   const preset = await analysisPreset(ctx.dataDir, typeof opts.preset === 'string' ? opts.preset : 'default');
-  const live = ctx.out.tty && !ctx.out.json;
-  let last = -1;
-  const result = await analyze({
-    input, preset, signal: ctx.signal,
-    onProgress: (p) => {
-      const pct = Math.floor(p);
-      if (live && pct !== last) {
-        last = pct;
-        process.stderr.write(`\r${pct}%`);
-      }
-    },
-  });
-  if (live) process.stderr.write('\r    \r');
+  const result = await analyze({ input, preset, signal: ctx.signal, onProgress: (p) => ctx.out.progress.update(p) });
+  ctx.out.progress.end();
   if (plot) await writeFileAtomic(plot, loudnessSvg(result));
   ctx.out.result({ ...result, ...(plot ? { plot } : {}) }, () => humanSummary(result, plot));
 }

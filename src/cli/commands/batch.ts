@@ -1,17 +1,16 @@
 // `jiaoyan clip batch <manifest> [--jobs N] [--out-dir DIR] [--mode] [--preset]`: flags → ClipBatch, with the
 // clip catalogue as its ledger (resume + tags) and one renderer per output kind subscribed to its events.
 import { availableParallelism } from 'node:os';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { BatchSummary } from '../../core/batch-events.js';
 import { AbortedError, RuntimeError, UsageError } from '../../core/errors.js';
 import { t } from '../../core/i18n.js';
-import { ClipBatch, type BatchJob, type BatchLedger } from '../../media/batch.js';
-import type { ClipMode, ClipResult } from '../../media/clip.js';
+import { ClipBatch } from '../../media/batch.js';
 import { readManifest } from '../../media/manifest.js';
 import { defaultOutDir } from '../../media/output-names.js';
 import { DEFAULT_ENCODE_PRESET, encodePreset } from '../../media/presets.js';
-import { ClipCatalogue, workKey, type ClipRecord } from '../../store/clip-catalogue.js';
+import { ClipCatalogue } from '../../store/clip-catalogue.js';
+import { CatalogueLedger } from '../clip-ledger.js';
 import { reportBatchStream } from '../batch-report.js';
 import type { CliContext } from '../context.js';
 import { parseMode } from './clip.js';
@@ -24,48 +23,6 @@ export function parseJobs(value: unknown): number {
     throw new UsageError('BAD_NUMBER', { flag: '--jobs', what: t('batch_jobs_what'), value: text });
   }
   return n;
-}
-
-/** Resume and tags through the clip catalogue: a row is done when its work key is catalogued and the file is intact. */
-export class CatalogueLedger implements BatchLedger {
-  readonly #catalogue: ClipCatalogue;
-  readonly #mode: ClipMode;
-  readonly #preset: string | undefined;
-
-  constructor(catalogue: ClipCatalogue, mode: ClipMode, presetName: string) {
-    this.#catalogue = catalogue;
-    this.#mode = mode;
-    this.#preset = mode === 'encode' ? presetName : undefined; // the preset only shapes encode-mode output
-  }
-
-  key(job: BatchJob): string {
-    return workKey({
-      input: job.input, inputSize: job.inputSize, inputMtimeMs: job.inputMtimeMs, from: job.from, to: job.to,
-      mode: this.#mode, ...(this.#preset ? { preset: this.#preset } : {}), output: job.output,
-    });
-  }
-
-  async isDone(job: BatchJob): Promise<boolean> {
-    const record = await this.#catalogue.findByKey(this.key(job));
-    if (!record) return false;
-    try {
-      return (await stat(job.output)).size === record.size;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false; // catalogued, then deleted: make it again
-      throw err;
-    }
-  }
-
-  async record(job: BatchJob, result: ClipResult): Promise<void> {
-    const { size } = await stat(result.output);
-    const entry: Omit<ClipRecord, 'id' | 'createdAt'> = {
-      key: this.key(job), input: job.input, output: result.output, mode: this.#mode,
-      ...(this.#preset ? { preset: this.#preset } : {}),
-      requested: result.requested, actual: result.actual, duration: result.duration, frames: result.frames, size,
-      tags: { ...job.tags },
-    };
-    await this.#catalogue.add(entry);
-  }
 }
 
 export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {

@@ -7,7 +7,8 @@ import { formatTime, parseTime } from '../../core/time.js';
 import { clip, CLIP_MODES, type ClipMode } from '../../media/clip.js';
 import { DEFAULT_ENCODE_PRESET, encodePreset } from '../../media/presets.js';
 import { probe } from '../../media/probe.js';
-import { ClipCatalogue, workKey } from '../../store/clip-catalogue.js';
+import { ClipCatalogue } from '../../store/clip-catalogue.js';
+import { CatalogueLedger } from '../clip-ledger.js';
 import type { CliContext } from '../context.js';
 
 export function parseMode(value: unknown): ClipMode {
@@ -32,26 +33,18 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const preset = await encodePreset(ctx.dataDir, presetName);
   const output = resolve(typeof opts.output === 'string' ? opts.output : defaultOutputName(input, from, to));
   const info = await probe(input, ctx.signal);
-  let last = -1;
+  const inputStat = await stat(input); // identity of the source at cutting time
   const result = await clip({
     input, output, from, to, mode, preset, info, signal: ctx.signal,
-    onProgress: (p) => {
-      const pct = Math.floor(p);
-      if (ctx.out.tty && !ctx.out.json && pct !== last) {
-        last = pct;
-        process.stderr.write(`\r${pct}%`);
-      }
-    },
+    onProgress: (p) => ctx.out.progress.update(p),
   });
-  if (ctx.out.tty && !ctx.out.json) process.stderr.write('\r    \r');
-  const [inStat, outStat] = await Promise.all([stat(input), stat(output)]);
+  ctx.out.progress.end();
   const tag = (k: string) => (typeof opts[k] === 'string' ? { [k]: opts[k] as string } : {});
-  await new ClipCatalogue(ctx.dataDir).add({
-    key: workKey({ input, inputSize: inStat.size, inputMtimeMs: inStat.mtimeMs, from, to, mode, ...(mode === 'encode' ? { preset: presetName } : {}), output }),
-    input, output, mode, ...(mode === 'encode' ? { preset: presetName } : {}),
-    requested: result.requested, actual: result.actual, duration: result.duration, frames: result.frames, size: outStat.size,
-    tags: { ...tag('teacher'), ...tag('phase'), ...tag('subject'), ...tag('title') },
-  });
+  await new CatalogueLedger(new ClipCatalogue(ctx.dataDir), mode, presetName).record(
+    { input, inputSize: inputStat.size, inputMtimeMs: inputStat.mtimeMs, from, to, output,
+      tags: { ...tag('teacher'), ...tag('phase'), ...tag('subject'), ...tag('title') } },
+    result,
+  );
   ctx.out.result(result, () => {
     const lines = [t('clip_done', { output: result.output, mode: result.mode, from: formatTime(result.actual.from), to: formatTime(result.actual.to), duration: result.duration.toFixed(3), frames: result.frames })];
     if (mode === 'copy' && Math.abs(result.actual.from - from) > 1e-3) {

@@ -11,21 +11,13 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const labels = typeof opts.labels === 'string' ? parseLabels(opts.labels, inputs.length) : undefined;
   const audio = parseAudioChoice(String(opts.audio ?? '1'), inputs.length);
   const output = resolve(typeof opts.output === 'string' ? opts.output : defaultCompareName(inputs));
-  const live = ctx.out.tty && !ctx.out.json;
-  let last = -1;
   const result = await compare({
     inputs, output, audio, signal: ctx.signal,
     ...(labels ? { labels } : {}),
     ...(typeof opts.font === 'string' ? { font: opts.font } : {}),
-    onProgress: (p) => {
-      const pct = Math.floor(p);
-      if (live && pct !== last) {
-        last = pct;
-        process.stderr.write(`\r${pct}%`);
-      }
-    },
+    onProgress: (p) => ctx.out.progress.update(p),
   });
-  if (live) process.stderr.write('\r    \r');
+  ctx.out.progress.end();
   for (const n of result.silentInputs) ctx.out.info(t('compare_no_audio', { n, path: result.inputs[n - 1] ?? '' }));
   ctx.out.result(result, () => t('compare_done', {
     output: result.output, width: result.width, height: result.height, duration: result.duration.toFixed(3),
