@@ -11,7 +11,7 @@ import { runFfmpeg, type Progress } from './ffmpeg.js';
 import { detectFeatures, type Features } from './features.js';
 import {
   calibrate, closeSilences, longPauses, loudnessCurve, momentarySeries, quietStretches, round1, round3,
-  thresholdOnLoudnessScale, totalSeconds, type Span,
+  totalSeconds, type Span,
 } from './loudness-stats.js';
 import type { AnalysisPreset } from './presets.js';
 import { probe, type MediaInfo } from './probe.js';
@@ -50,9 +50,6 @@ export interface LessonAnalysis {
   /** The silencedetect threshold used, dBFS sample level. */
   readonly silenceThresholdDb: number;
   readonly silenceThresholdClamped: boolean;
-  /** The same floor and threshold placed on the loudness (LUFS) scale of the curve, for charts. */
-  readonly noiseFloorLufs: number;
-  readonly silenceThresholdLufs: number;
   readonly speakingRatio: number;
   readonly silenceRatio: number;
   readonly silenceSeconds: number;
@@ -147,7 +144,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<LessonAnalysis> {
   });
   const silences = closeSilences(silenceLog.finish(), duration);
   const silenceSeconds = totalSeconds(silences);
-  const chart = thresholdOnLoudnessScale(series, preset.noiseFloorPercentile, cal);
   let sceneChanges: SceneChanges | null = null;
   if (scene) {
     const times = meta.get(scene.key).map((s) => round3(s.t)).filter((t) => t > 0).sort((a, b) => a - b);
@@ -171,8 +167,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<LessonAnalysis> {
     noiseFloorDb: cal.noiseFloorDb,
     silenceThresholdDb: cal.silenceThresholdDb,
     silenceThresholdClamped: cal.clamped,
-    noiseFloorLufs: chart.noiseFloorLufs,
-    silenceThresholdLufs: chart.thresholdLufs,
     speakingRatio: round3(1 - silenceRatio),
     silenceRatio: round3(silenceRatio),
     silenceSeconds: round3(silenceSeconds),

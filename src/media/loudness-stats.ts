@@ -147,11 +147,3 @@ export function quietStretches(series: readonly TimedValue[], silences: readonly
   return out;
 }
 
-/**
- * Where the silence threshold sits on the loudness (LUFS) scale of the chart: the same margin above the
- * loudness noise floor as the threshold is above the sample-peak floor. An approximation for drawing only.
- */
-export function thresholdOnLoudnessScale(series: readonly TimedValue[], percentileP: number, cal: Calibration): { noiseFloorLufs: number; thresholdLufs: number } {
-  const floor = series.length ? percentile(series.map((s) => s.value), percentileP) : FLOOR_DB;
-  return { noiseFloorLufs: round1(floor), thresholdLufs: round1(floor + (cal.silenceThresholdDb - cal.noiseFloorDb)) };
-}

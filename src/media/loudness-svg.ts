@@ -1,5 +1,5 @@
 // A self-contained SVG chart of a lesson's loudness a teacher can open in any browser: the curve in LUFS,
-// long pauses and too-quiet stretches shaded, the silence threshold, slide/scene changes, labels in the
+// long pauses and too-quiet stretches shaded, the too-quiet level, slide/scene changes, labels in the
 // current language. No scripts, no external fonts or styles.
 import { t } from '../core/i18n.js';
 import type { LessonAnalysis } from './analyze.js';
@@ -30,7 +30,7 @@ export function timeTickStep(duration: number, maxTicks = 10): number {
   return 3600 * Math.ceil(duration / 3600 / maxTicks);
 }
 
-/** The loudness axis: whole tens of LUFS around the data and the threshold. */
+/** The loudness axis: whole tens of LUFS around the data and the too-quiet level. */
 export function loudnessRange(values: readonly number[], extra: readonly number[]): { min: number; max: number } {
   const all = [...values, ...extra].filter(Number.isFinite);
   if (all.length === 0) return { min: -70, max: 0 };
@@ -46,7 +46,7 @@ const n1 = (v: number) => (Math.round(v * 10) / 10).toString();
 export function loudnessSvg(a: LessonAnalysis): string {
   const duration = Math.max(a.duration, a.curve.step);
   const { values, step } = a.curve;
-  const y = loudnessRange(values, [a.silenceThresholdLufs]);
+  const y = loudnessRange(values, [a.thresholds.quietLufs]);
   const px = (s: number) => PLOT.left + (Math.min(duration, Math.max(0, s)) / duration) * (PLOT.right - PLOT.left);
   const py = (db: number) => PLOT.bottom - ((Math.min(y.max, Math.max(y.min, db)) - y.min) / (y.max - y.min)) * (PLOT.bottom - PLOT.top);
   const out: string[] = [];
@@ -84,7 +84,7 @@ export function loudnessSvg(a: LessonAnalysis): string {
   out.push(`<text class="label" x="${(PLOT.left + PLOT.right) / 2}" y="${PLOT.bottom + 38}" text-anchor="middle">${escapeXml(t('svg_axis_time'))}</text>`);
   out.push(`<text class="label" transform="translate(18 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(t('svg_axis_loudness'))}</text>`);
 
-  // Shaded spans, scene changes, threshold, curve.
+  // Shaded spans, scene changes, the too-quiet level, curve.
   const band = (cls: string, s: { start: number; end: number; duration: number }) =>
     `<rect class="${cls}" data-start="${s.start}" data-end="${s.end}" x="${px(s.start).toFixed(1)}" y="${PLOT.top}" width="${Math.max(1, px(s.end) - px(s.start)).toFixed(1)}" height="${PLOT.bottom - PLOT.top}">`
     + `<title>${formatClock(s.start, 1)} – ${formatClock(s.end, 1)} (${n1(s.duration)} s)</title></rect>`;
@@ -93,7 +93,8 @@ export function loudnessSvg(a: LessonAnalysis): string {
   for (const s of a.sceneChanges?.times ?? []) {
     out.push(`<line class="scene" x1="${px(s).toFixed(1)}" x2="${px(s).toFixed(1)}" y1="${PLOT.top}" y2="${PLOT.bottom}"><title>${formatClock(s, 1)}</title></line>`);
   }
-  const ty = py(a.silenceThresholdLufs).toFixed(1);
+  // The "too quiet" level is on the chart's own (loudness) scale; the silence threshold is a sample level and is not.
+  const ty = py(a.thresholds.quietLufs).toFixed(1);
   out.push(`<line class="threshold" x1="${PLOT.left}" x2="${PLOT.right}" y1="${ty}" y2="${ty}"/>`);
   const points = values.map((v, i) => `${px(Math.min(duration, (i + 0.5) * step)).toFixed(1)},${py(v).toFixed(1)}`);
   if (points.length === 1) points.unshift(`${px(0).toFixed(1)},${py(values[0]!).toFixed(1)}`);
@@ -105,7 +106,7 @@ export function loudnessSvg(a: LessonAnalysis): string {
     [`<line class="curve" x1="0" x2="22" y1="-4" y2="-4"/>`, t('svg_legend_curve', { step: n1(step) })],
     [`<rect class="pause" x="0" y="-11" width="22" height="12"/>`, t('svg_legend_pause', { min: n1(a.thresholds.longPauseSeconds) })],
     [`<rect class="quiet" x="0" y="-11" width="22" height="12"/>`, t('svg_legend_quiet')],
-    [`<line class="threshold" x1="0" x2="22" y1="-4" y2="-4"/>`, t('svg_legend_threshold', { value: n1(a.silenceThresholdLufs) })],
+    [`<line class="threshold" x1="0" x2="22" y1="-4" y2="-4"/>`, t('svg_legend_quiet_level', { value: n1(a.thresholds.quietLufs) })],
   ];
   if (a.sceneChanges) legend.push([`<line class="scene" x1="11" x2="11" y1="-12" y2="2"/>`, t('svg_legend_scene')]);
   let lx = PLOT.left;

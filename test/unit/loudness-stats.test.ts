@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   calibrate, closeSilences, energyMean, longPauses, loudnessCurve, momentarySeries, percentile, quietStretches,
-  thresholdOnLoudnessScale, totalSeconds, FLOOR_DB,
+  totalSeconds, FLOOR_DB,
 } from '../../src/media/loudness-stats.js';
 import type { AnalysisPreset } from '../../src/media/presets.js';
 
@@ -64,14 +64,6 @@ describe('silence threshold calibration', () => {
     const c = calibrate(peaks, preset);
     expect(c.noiseFloorDb).toBe(-50);
     expect(c.silenceThresholdDb).toBe(-44);
-  });
-
-  it('places the threshold on the loudness scale with the same margin', () => {
-    const s = series(10, -25, -58, [[0, 2]]);
-    const c = calibrate([-50], preset);
-    const chart = thresholdOnLoudnessScale(s, 10, c);
-    expect(chart.noiseFloorLufs).toBe(-58);
-    expect(chart.thresholdLufs).toBe(-52);
   });
 });
 

@@ -8,7 +8,7 @@ function analysis(over: Partial<LessonAnalysis> = {}): LessonAnalysis {
   return {
     input: '/x/lesson.mp4', file: 'lesson <1> & "2".mp4', preset: 'default', duration: 40,
     integratedLufs: -24, loudnessRange: 10, peak: { true: -9.7, sample: -9.8 },
-    noiseFloorDb: -47, silenceThresholdDb: -41, silenceThresholdClamped: false, noiseFloorLufs: -54, silenceThresholdLufs: -48,
+    noiseFloorDb: -47, silenceThresholdDb: -41, silenceThresholdClamped: false,
     speakingRatio: 0.776, silenceRatio: 0.224, silenceSeconds: 9,
     pauses: [{ start: 6, end: 9.5, duration: 3.5 }, { start: 20, end: 24, duration: 4 }],
     quietStretches: [{ start: 31, end: 36, duration: 5 }],

@@ -48,7 +48,7 @@ export const analysis = {
   svg_legend_curve: { en: 'loudness, {step} s average', zh: '响度（{step} 秒平均）' },
   svg_legend_pause: { en: 'long pause (≥ {min} s)', zh: '长停顿（≥ {min} 秒）' },
   svg_legend_quiet: { en: 'too quiet', zh: '音量过低' },
-  svg_legend_threshold: { en: 'silence threshold (≈ {value} LUFS)', zh: '静音阈值（约 {value} LUFS）' },
+  svg_legend_quiet_level: { en: 'too-quiet level ({value} LUFS)', zh: '音量过低线（{value} LUFS）' },
   svg_legend_scene: { en: 'slide/scene change', zh: '画面切换' },
   svg_note: {
     en: 'Loudness cannot tell teacher talk from pupil talk.',
