@@ -1,5 +1,5 @@
 // Errors are classified by who must act; ONE function maps the class to an exit code.
-import { t, type MessageKey, type MessageParams } from './i18n.js';
+import { isMessageKey, t, type MessageKey, type MessageParams } from './i18n.js';
 
 export type ErrorKind = 'usage' | 'runtime' | 'environment' | 'refused' | 'aborted' | 'bug';
 
@@ -61,6 +61,18 @@ export class AbortedError extends JiaoyanError {
   constructor() {
     super('ABORTED');
   }
+}
+
+/**
+ * An error reported by another process (the relay) as `{code, message, params}`: keeps the machine code, and is
+ * shown in our language when we know the code, else with the remote text.
+ */
+export function remoteError(kind: 'refused' | 'usage' | 'runtime', code: string, message: string, params: MessageParams = {}): JiaoyanError {
+  const Cls = kind === 'refused' ? RefusedError : kind === 'usage' ? UsageError : RuntimeError;
+  if (isMessageKey(code)) return new Cls(code, { detail: message, ...params });
+  const err = new Cls('REMOTE_ERROR', { detail: message });
+  (err as { code: string }).code = code;
+  return err;
 }
 
 const EXIT_CODES: Record<ErrorKind, number> = { usage: 2, runtime: 1, environment: 3, refused: 4, aborted: 130, bug: 1 };

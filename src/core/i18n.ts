@@ -4,11 +4,13 @@ import { media } from './messages/media.js';
 import { cliText } from './messages/cli.js';
 import { analysis } from './messages/analysis.js';
 import { batch } from './messages/batch.js';
+import { relayServer } from './messages/relay-server.js';
+import { relay } from './messages/relay.js';
 
 export type Lang = 'zh' | 'en';
 type Entry = { readonly en: string; readonly zh: string };
 
-const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch } satisfies Record<string, Entry>;
+const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch, ...relayServer, ...relay } satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof catalogue;
 export type MessageParams = Record<string, string | number>;
 

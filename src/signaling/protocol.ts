@@ -82,7 +82,11 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('publishAnswer'), sdp }),
   z.object({ type: z.literal('subscribeOffer'), sdp, version: z.number().int(), streams: z.array(streamSlot) }),
   z.object({ type: z.literal('pong'), t: z.number().optional() }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), ref: z.string().optional() }),
+  z.object({
+    type: z.literal('error'), code: z.string(), message: z.string(), ref: z.string().optional(),
+    /** The message's parameters, so a client can show it in its own language. */
+    params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  }),
   z.object({ type: z.literal('ended'), reason: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;

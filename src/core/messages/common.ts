@@ -1,6 +1,7 @@
 // Messages shared by every command. Each entry: English and Simplified Chinese.
 export const common = {
   USAGE: { en: '{detail}', zh: '{detail}' },
+  REMOTE_ERROR: { en: '{detail}', zh: '{detail}' },
   INTERNAL: { en: 'internal error: {detail} (please report this with --debug output)', zh: '内部错误：{detail}（请附上 --debug 输出反馈此问题）' },
   INVALID_STATE: { en: '{what} is already closed', zh: '{what} 已关闭' },
   ABORTED: { en: 'interrupted', zh: '已中断' },

@@ -1,0 +1,83 @@
+// `jiaoyan join <url|code>`: a headless participant — watch, publish a file (--publish), record what the main
+// venue shows (--record), for --duration seconds or until Ctrl-C. Streams NDJSON events with --json.
+import { resolve } from 'node:path';
+import { MediaStreamTrack } from 'werift';
+import { MediaRecorder } from 'werift/nonstandard';
+import { UsageError } from '../../core/errors.js';
+import { hostname } from 'node:os';
+import { ParticipantClient, type ReceivedTrack } from '../../client/participant-client.js';
+import { resolveRelay } from '../../client/relay-target.js';
+import { RtpSource } from '../../client/rtp-source.js';
+import { normaliseCode } from '../../signaling/protocol.js';
+import type { CliContext } from '../context.js';
+
+/** `https://host:port/j/482193775` → relay + code; a bare code → code only. */
+export function parseJoinTarget(value: string): { relay?: string; code: string } {
+  const m = /^(https?:\/\/[^/]+)\/j\/([0-9-]{9,13})\/?$/.exec(value.trim());
+  if (m) return { relay: m[1]!, code: normaliseCode(m[2]!) };
+  const code = normaliseCode(value);
+  if (code.length !== 9) throw new UsageError('USAGE', { detail: `not an invite code or join URL: ${value}` });
+  return { code };
+}
+
+export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {
+  const target = parseJoinTarget(String(args[0]));
+  const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+  if (duration !== undefined && !(duration > 0)) throw new UsageError('BAD_NUMBER', { flag: '--duration', what: '> 0', value: String(opts.duration) });
+  const relayFlag = typeof opts.relay === 'string' ? opts.relay : target.relay;
+  const relay = await resolveRelay(ctx.dataDir, { ...(relayFlag ? { relay: relayFlag } : {}), ...(typeof opts.ca === 'string' ? { ca: opts.ca } : {}) });
+  const hostKey = typeof opts.hostKey === 'string' ? opts.hostKey : undefined;
+  const client = await ParticipantClient.connect({
+    relay: relay.url, code: target.code,
+    name: typeof opts.name === 'string' ? opts.name : `jiaoyan@${hostname()}`,
+    venue: typeof opts.venue === 'string' ? opts.venue : hostname(),
+    ...(hostKey ? { hostKey } : {}), ...(relay.ca ? { ca: relay.ca } : {}),
+  });
+  const cleanups: (() => void | Promise<void>)[] = [() => client.close()];
+  try {
+    ctx.out.event({ event: 'joined', peerId: client.joined.peerId, role: client.joined.role, session: client.joined.session },
+      () => `joined "${client.joined.session.title}" as ${client.joined.role}`);
+    let recorder: MediaRecorder | undefined;
+    if (typeof opts.record === 'string') {
+      recorder = new MediaRecorder({ path: resolve(opts.record), numOfTracks: 2, width: 1280, height: 720 });
+      const rec = recorder;
+      cleanups.push(() => rec.stop());
+    }
+    const onTrack = (t: ReceivedTrack) => {
+      ctx.out.event({ event: 'track', mid: t.mid, kind: t.kind, slot: t.slot, ...(t.peerId ? { peerId: t.peerId } : {}) }, () => `receiving ${t.kind} (${t.slot})`);
+      if (recorder && t.slot === 'main') recorder.addTrack(t.track).catch((err: unknown) => ctx.out.info(String(err)));
+    };
+    client.on('track', onTrack);
+    for (const t of client.tracks) onTrack(t);
+    if (typeof opts.publish === 'string') {
+      if (!hostKey) await client.takeSeat();
+      const audio = new MediaStreamTrack({ kind: 'audio' });
+      const video = new MediaStreamTrack({ kind: 'video' });
+      await client.publish({ audio, video });
+      await client.publisherConnected();
+      const source = await RtpSource.start({
+        file: resolve(opts.publish), loop: !!opts.loop,
+        onPacket: (kind, packet) => (kind === 'audio' ? audio : video).writeRtp(packet),
+        onExit: () => ctx.out.event({ event: 'published', file: opts.publish }),
+      });
+      cleanups.push(() => source.close());
+      ctx.out.event({ event: 'publishing', file: resolve(opts.publish) }, () => `publishing ${opts.publish}`);
+    }
+    const started = Date.now();
+    const stats = setInterval(() => {
+      const received = Object.fromEntries(client.received);
+      ctx.out.event({ event: 'stats', elapsed: Math.round((Date.now() - started) / 100) / 10, received, mainVenue: client.lastState?.mainVenue ?? null });
+    }, 1000);
+    cleanups.push(() => clearInterval(stats));
+    const reason = await new Promise<string>((done) => {
+      const timer = duration ? setTimeout(() => done('duration'), duration * 1000) : undefined;
+      cleanups.push(() => timer && clearTimeout(timer));
+      ctx.signal.addEventListener('abort', () => done('interrupted'), { once: true });
+      client.on('ended', (r) => done(`ended: ${r}`));
+      client.on('closed', () => done('closed'));
+    });
+    ctx.out.event({ event: 'left', reason, received: Object.fromEntries(client.received) }, () => `left (${reason})`);
+  } finally {
+    for (const c of cleanups.reverse()) await c();
+  }
+}

@@ -1,0 +1,209 @@
+// A headless participant (werift): joins by invite code over the WebSocket, receives what the relay offers,
+// and can publish audio + video tracks. Used by `jiaoyan join`, tests and benchmarks.
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import WebSocket from 'ws';
+import { TypedEmitter } from '../core/emitter.js';
+import { remoteError, RuntimeError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import { clientPeerConfig } from '../relay/media-config.js';
+import { localSdp } from '../relay/negotiation.js';
+import { serverMessage, type ClientMessage, type ServerMessage, type StreamSlot } from '../signaling/protocol.js';
+
+const log = logger('client');
+
+type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
+
+export interface ClientOptions {
+  /** Relay base URL, e.g. https://192.168.1.10:8443 */
+  readonly relay: string;
+  readonly code: string;
+  readonly name: string;
+  readonly venue: string;
+  readonly hostKey?: string;
+  /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
+  readonly ca?: string;
+}
+
+export interface ReceivedTrack {
+  readonly mid: string;
+  readonly kind: 'audio' | 'video';
+  readonly slot: 'main' | 'seat';
+  readonly peerId?: string;
+  readonly track: MediaStreamTrack;
+}
+
+export type ClientEvents = {
+  state: [Msg<'state'>];
+  track: [ReceivedTrack];
+  error: [Msg<'error'>];
+  ended: [string];
+  closed: [];
+};
+
+export class ParticipantClient extends TypedEmitter<ClientEvents> {
+  readonly #ws: WebSocket;
+  readonly #address: string;
+  #subscriber: RTCPeerConnection | undefined;
+  #publisher: RTCPeerConnection | undefined;
+  #streams: StreamSlot[] = [];
+  #closed = false;
+  joined!: Msg<'joined'>;
+  lastState: Msg<'state'> | undefined;
+  readonly tracks: ReceivedTrack[] = [];
+  /** Packets received per mid. */
+  readonly received = new Map<string, number>();
+
+  private constructor(ws: WebSocket, address: string) {
+    super();
+    this.#ws = ws;
+    this.#address = address;
+  }
+
+  /** Connect and join; rejects with RefusedError (exit 4) for a wrong code or key, RuntimeError when unreachable. */
+  static async connect(opts: ClientOptions): Promise<ParticipantClient> {
+    const base = new URL(opts.relay);
+    const wsUrl = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/ws`;
+    const ws = new WebSocket(wsUrl, { ...(opts.ca ? { ca: opts.ca } : {}), maxPayload: 1024 * 1024 });
+    const address = base.hostname === 'localhost' ? '127.0.0.1' : base.hostname.replace(/^\[|\]$/g, '');
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', (err) => reject(new RuntimeError('RELAY_UNREACHABLE', { url: opts.relay, detail: err.message })));
+    });
+    const client = new ParticipantClient(ws, address);
+    ws.on('message', (data) => client.#onMessage(data.toString()));
+    ws.on('close', () => client.close());
+    const joined = client.#next('joined');
+    client.send({ type: 'join', code: opts.code, name: opts.name, venue: opts.venue, ...(opts.hostKey ? { hostKey: opts.hostKey } : {}) });
+    client.joined = await joined;
+    return client;
+  }
+
+  send(message: ClientMessage): void {
+    if (!this.#closed) this.#ws.send(JSON.stringify(message));
+  }
+
+  /** Wait for the next message of a type; an `error` (for that request) rejects. */
+  #next<T extends ServerMessage['type']>(type: T, timeoutMs = 15_000): Promise<Msg<T>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: `no ${type} within ${timeoutMs} ms` }))), timeoutMs);
+      const onMessage = (m: ServerMessage) => {
+        if (m.type === type) finish(() => resolve(m as Msg<T>));
+        else if (m.type === 'error') finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
+      };
+      const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
+      const finish = (f: () => void) => {
+        clearTimeout(timer);
+        this.#waiters.delete(onMessage);
+        this.off('closed', onClose);
+        f();
+      };
+      this.#waiters.add(onMessage);
+      this.once('closed', onClose);
+    });
+  }
+
+  readonly #waiters = new Set<(m: ServerMessage) => void>();
+
+  #onMessage(text: string): void {
+    let m: ServerMessage;
+    try {
+      m = serverMessage.parse(JSON.parse(text));
+    } catch (err) {
+      log('bad message from relay: %O', err);
+      return;
+    }
+    for (const w of [...this.#waiters]) w(m);
+    switch (m.type) {
+      case 'state':
+        this.lastState = m;
+        this.safeEmit('state', m);
+        break;
+      case 'subscribeOffer':
+        this.#answer(m).catch((err: unknown) => log('subscribe failed: %O', err));
+        break;
+      case 'error':
+        this.safeEmit('error', m);
+        break;
+      case 'ended':
+        this.safeEmit('ended', m.reason);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async #answer(m: Msg<'subscribeOffer'>): Promise<void> {
+    this.#streams = m.streams;
+    if (!this.#subscriber) {
+      const pc = new RTCPeerConnection(clientPeerConfig(this.#address));
+      this.#subscriber = pc;
+      pc.onTrack.subscribe((track) => {
+        const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track));
+        const mid = t?.mid ?? '';
+        const slot = this.#streams.find((s) => s.mid === mid);
+        track.onReceiveRtp.subscribe(() => this.received.set(mid, (this.received.get(mid) ?? 0) + 1));
+        const rt: ReceivedTrack = { mid, kind: track.kind as 'audio' | 'video', slot: slot?.slot ?? 'main', ...(slot?.peerId ? { peerId: slot.peerId } : {}), track };
+        this.tracks.push(rt);
+        this.safeEmit('track', rt);
+      });
+    }
+    const pc = this.#subscriber;
+    await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+    await pc.setLocalDescription(await pc.createAnswer());
+    this.send({ type: 'subscribeAnswer', sdp: await localSdp(pc), version: m.version });
+  }
+
+  /** Current stream slots (what each received mid carries). */
+  get streams(): readonly StreamSlot[] {
+    return this.#streams;
+  }
+
+  async takeSeat(): Promise<void> {
+    const r = this.#next('seat');
+    this.send({ type: 'takeSeat' });
+    await r;
+  }
+
+  /** Publish the given tracks (write RTP into them). Host or seat holder only. */
+  async publish(tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack }): Promise<void> {
+    const pc = new RTCPeerConnection(clientPeerConfig(this.#address));
+    this.#publisher = pc;
+    if (tracks.audio) pc.addTransceiver(tracks.audio, { direction: 'sendonly' });
+    if (tracks.video) pc.addTransceiver(tracks.video, { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    const answer = this.#next('publishAnswer');
+    this.send({ type: 'publish', sdp: await localSdp(pc) });
+    await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp });
+  }
+
+  /** Resolves when the publishing connection is connected. */
+  publisherConnected(timeoutMs = 15_000): Promise<void> {
+    return connected(this.#publisher, timeoutMs);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#subscriber?.close().catch((err: unknown) => log('close: %O', err));
+    this.#publisher?.close().catch((err: unknown) => log('close: %O', err));
+    if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(1000, 'bye');
+    this.safeEmit('closed');
+  }
+}
+
+function connected(pc: RTCPeerConnection | undefined, timeoutMs: number): Promise<void> {
+  if (!pc) return Promise.reject(new RuntimeError('JOIN_FAILED', { detail: 'not publishing' }));
+  if (pc.connectionState === 'connected') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection not established' })), timeoutMs);
+    const sub = pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected') {
+        clearTimeout(timer);
+        sub.unSubscribe();
+        resolve();
+      }
+    });
+  });
+}
+
+export { MediaStreamTrack };

@@ -1,0 +1,237 @@
+// A participant of a live session: its publishing connection (publications) and its subscribing connection
+// (slot senders the session points at publications). Children are owned here and closed with it.
+import { RTCPeerConnection, type PeerConfig } from 'werift';
+import { InvalidStateError, RefusedError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
+import { localSdp } from './negotiation.js';
+import type { RelayObserver } from './observer.js';
+import { Publication, type MediaKind } from './publication.js';
+import { SlotSender, type SlotKind } from './slot-sender.js';
+
+const log = logger('relay:participant');
+
+export interface ParticipantInit {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly name: string;
+  readonly venue: string;
+  readonly role: Role;
+  readonly peerConfig: Partial<PeerConfig>;
+  readonly observer: RelayObserver;
+  /** Deliver a message to this participant's client (the signaling connection). */
+  readonly send: (message: ServerMessage) => void;
+  /** Told when publications appear or go, so the session can re-point everyone's slots. */
+  readonly onPublicationsChanged: () => void;
+}
+
+/** What this participant should receive: the main venue, and seat publishers for the grid. */
+export interface Layout {
+  readonly main: ReadonlyMap<MediaKind, Publication>;
+  readonly seats: readonly { peerId: string; publications: ReadonlyMap<MediaKind, Publication> }[];
+}
+
+export class Participant {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly name: string;
+  readonly venue: string;
+  role: Role;
+  seat = false;
+  readonly muted = { audio: false, video: false };
+  readonly publications = new Map<MediaKind, Publication>();
+  readonly joinedAt = Date.now();
+  readonly #init: ParticipantInit;
+  #publisher: RTCPeerConnection | undefined;
+  #subscriber: RTCPeerConnection | undefined;
+  readonly #slots: SlotSender[] = [];
+  /** peerId behind each pair of seat slots (index = pair number). */
+  readonly #seatPairs: (string | undefined)[] = [];
+  #version = 0;
+  #awaitingAnswer: number | undefined;
+  #renegotiate = false;
+  #closed = false;
+
+  constructor(init: ParticipantInit) {
+    this.id = init.id;
+    this.sessionId = init.sessionId;
+    this.name = init.name;
+    this.venue = init.venue;
+    this.role = init.role;
+    this.#init = init;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get publishing(): boolean {
+    return this.publications.size > 0;
+  }
+
+  get canPublish(): boolean {
+    return this.role === 'host' || this.seat;
+  }
+
+  send(message: ServerMessage): void {
+    if (!this.#closed) this.#init.send(message);
+  }
+
+  /** Answer the client's publishing offer; tracks become publications as they arrive. */
+  async publish(offer: string): Promise<string> {
+    if (this.#closed) throw new InvalidStateError('Participant');
+    if (!this.canPublish) throw new RefusedError('VIEWER_CANNOT_PUBLISH');
+    this.unpublish();
+    const pc = new RTCPeerConnection(this.#init.peerConfig);
+    this.#publisher = pc;
+    pc.onTrack.subscribe((track) => {
+      const transceiver = pc.getTransceivers().find((t) => t.receiver.tracks.includes(track));
+      if (!transceiver) return;
+      const kind = track.kind as MediaKind;
+      this.publications.get(kind)?.close();
+      this.publications.set(kind, new Publication(`${this.id}:${kind}`, this.id, track, transceiver.receiver, this.#init.observer));
+      log('%s publishes %s', this.id, kind);
+      this.#init.onPublicationsChanged();
+    });
+    pc.connectionStateChange.subscribe((state) => {
+      if ((state === 'failed' || state === 'closed') && this.#publisher === pc) {
+        log('%s publishing connection %s', this.id, state);
+        this.unpublish();
+      }
+    });
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription(await pc.createAnswer());
+      return await localSdp(pc);
+    } catch (err) {
+      this.unpublish();
+      throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
+    }
+  }
+
+  unpublish(): void {
+    const pc = this.#publisher;
+    this.#publisher = undefined;
+    const had = this.publications.size > 0;
+    for (const p of this.publications.values()) p.close();
+    this.publications.clear();
+    if (pc) pc.close().catch((err: unknown) => log('close publisher: %O', err));
+    if (had) this.#init.onPublicationsChanged();
+  }
+
+  /** Point this participant's slots at the layout, adding m-lines (and renegotiating) when it needs more. */
+  async applyLayout(layout: Layout): Promise<void> {
+    if (this.#closed) return;
+    let added = false;
+    if (!this.#subscriber) {
+      this.#subscriber = this.#createSubscriber();
+      this.#addPair('main');
+      added = true;
+    }
+    // Reuse seat pairs whose peer is gone; add pairs only when more seats must be shown.
+    const keep = new Set(layout.seats.map((s) => s.peerId));
+    for (let i = 0; i < this.#seatPairs.length; i++) if (!keep.has(this.#seatPairs[i] ?? '')) this.#seatPairs[i] = undefined;
+    for (const s of layout.seats) {
+      if (this.#seatPairs.includes(s.peerId)) continue;
+      let free = this.#seatPairs.indexOf(undefined);
+      if (free < 0) {
+        this.#addPair('seat');
+        this.#seatPairs.push(undefined);
+        free = this.#seatPairs.length - 1;
+        added = true;
+      }
+      this.#seatPairs[free] = s.peerId;
+    }
+    this.#pairSlots('main', 0)?.forEach((slot) => slot.attach(layout.main.get(slot.kind)));
+    this.#seatPairs.forEach((peerId, i) => {
+      const pubs = layout.seats.find((s) => s.peerId === peerId)?.publications;
+      this.#pairSlots('seat', i)?.forEach((slot) => slot.attach(pubs?.get(slot.kind)));
+    });
+    if (added) await this.#negotiate();
+    else this.#announceStreams();
+  }
+
+  #createSubscriber(): RTCPeerConnection {
+    const pc = new RTCPeerConnection(this.#init.peerConfig);
+    pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') for (const s of this.#slots) s.publication?.requestKeyframe();
+    });
+    return pc;
+  }
+
+  #addPair(slot: SlotKind): void {
+    const pc = this.#subscriber!;
+    for (const kind of ['audio', 'video'] as const) {
+      const t = pc.addTransceiver(kind, { direction: 'sendonly' });
+      this.#slots.push(new SlotSender(`${this.#slots.length}`, kind, slot, t.sender, this.#init.observer));
+    }
+  }
+
+  #pairSlots(slot: SlotKind, index: number): SlotSender[] | undefined {
+    const pairs = this.#slots.filter((s) => s.slot === slot);
+    const pair = pairs.slice(index * 2, index * 2 + 2);
+    return pair.length === 2 ? pair : undefined;
+  }
+
+  #streams(): StreamSlot[] {
+    const pc = this.#subscriber;
+    if (!pc) return [];
+    const transceivers = pc.getTransceivers();
+    return this.#slots.map((s) => {
+      const mid = transceivers.find((t) => t.sender === s.sender)?.mid ?? s.mid;
+      const peerId = s.publication?.peerId;
+      return { mid, kind: s.kind, slot: s.slot, ...(peerId ? { peerId } : {}) };
+    });
+  }
+
+  #announceStreams(): void {
+    if (this.#awaitingAnswer !== undefined || !this.#subscriber?.localDescription) return;
+    // Same m-lines, new sources: re-send the current description so the client can relabel its tiles.
+    this.send({ type: 'subscribeOffer', sdp: this.#subscriber.localDescription.sdp, version: this.#version, streams: this.#streams() });
+  }
+
+  async #negotiate(): Promise<void> {
+    const pc = this.#subscriber;
+    if (!pc || this.#closed) return;
+    if (this.#awaitingAnswer !== undefined) {
+      this.#renegotiate = true;
+      return;
+    }
+    const version = ++this.#version;
+    this.#awaitingAnswer = version;
+    await pc.setLocalDescription(await pc.createOffer());
+    const sdp = await localSdp(pc);
+    this.send({ type: 'subscribeOffer', sdp, version, streams: this.#streams() });
+  }
+
+  /** The client's answer to our offer `version`; a stale answer is ignored. */
+  async acceptAnswer(sdp: string, version: number): Promise<void> {
+    const pc = this.#subscriber;
+    if (!pc || version !== this.#awaitingAnswer) return;
+    try {
+      await pc.setRemoteDescription({ type: 'answer', sdp });
+    } catch (err) {
+      throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
+    } finally {
+      this.#awaitingAnswer = undefined;
+    }
+    if (this.#renegotiate) {
+      this.#renegotiate = false;
+      await this.#negotiate();
+    }
+  }
+
+  /** Bytes/packets this participant has been sent, per slot (for stats). */
+  slotStats(): { mid: string; kind: MediaKind; slot: SlotKind; packets: number; peerId?: string }[] {
+    return this.#slots.map((s) => ({ mid: s.mid, kind: s.kind, slot: s.slot, packets: s.packets, ...(s.publication ? { peerId: s.publication.peerId } : {}) }));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.unpublish();
+    for (const s of this.#slots) s.close();
+    this.#subscriber?.close().catch((err: unknown) => log('close subscriber: %O', err));
+    this.#subscriber = undefined;
+  }
+}

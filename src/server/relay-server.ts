@@ -1,0 +1,187 @@
+// The composition root: one HTTPS port for the web client, WebSocket signaling, the admin API, /healthz and
+// /metrics; the relay's state in lowdb; `startRelay(opts) → { url, close() }`.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EnvironmentError, RefusedError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs.js';
+import { logger } from '../core/log.js';
+import { packageRoot } from '../core/paths.js';
+import { hashSecret, randomSecret, sameSecret } from '../core/secrets.js';
+import { Relay } from '../relay/relay.js';
+import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
+import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
+import { SessionStore, type StoredSession } from '../store/session-store.js';
+import { handleApi } from './admin-api.js';
+import { sendError, sendJson } from './http-errors.js';
+import { createRelayMetrics } from './metrics.js';
+import { FailureLimiter, MessageRateLimiter } from './rate-limit.js';
+import { SessionKinds } from './session-kinds.js';
+import { serveStatic } from './static-files.js';
+import { ensureTls, loadGivenTls } from './tls.js';
+
+const log = logger('server');
+
+export interface RelayOptions {
+  readonly dataDir: string;
+  readonly port?: number;
+  readonly bind?: string;
+  readonly tls?: 'auto' | 'off';
+  readonly cert?: string;
+  readonly key?: string;
+  readonly rtcPorts?: [number, number];
+  readonly publicIp?: string;
+}
+
+export interface RunningRelay {
+  readonly url: string;
+  readonly port: number;
+  readonly relay: Relay;
+  readonly caPath?: string;
+  close(): Promise<void>;
+}
+
+function firstLanAddress(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
+async function adminToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'admin-token');
+  try {
+    const t = (await readFile(path, 'utf8')).trim();
+    if (t.length >= 22) return t;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = randomSecret(24);
+  await writeFileAtomic(path, token + '\n', 0o600);
+  return token;
+}
+
+function clientIp(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
+  const port = opts.port ?? 8443;
+  const bind = opts.bind ?? '0.0.0.0';
+  try {
+    await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw new EnvironmentError('DATA_DIR_UNWRITABLE', { path: opts.dataDir, detail: (err as Error).message });
+  }
+  const token = await adminToken(opts.dataDir);
+  const sessions = new SessionStore(opts.dataDir);
+  await sessions.load();
+  const kinds = new SessionKinds();
+  const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
+  const relay = new Relay({ announceAddress: announce, ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}) });
+  const metrics = createRelayMetrics();
+  metrics.bindRelay(relay);
+  const limiter = new FailureLimiter({ max: 10, windowMs: 60_000 });
+  const startedAt = Date.now();
+
+  const lookup = (code: string, ip: string): StoredSession => {
+    if (!limiter.check(ip).allowed) throw new RefusedError('RATE_LIMITED');
+    const s = sessions.byCode(code);
+    if (!s) {
+      limiter.fail(ip);
+      throw new RefusedError('CODE_UNKNOWN', { code: formatCode(code) });
+    }
+    if (s.endedAt) {
+      limiter.fail(ip);
+      throw new RefusedError('SESSION_ENDED', { code: formatCode(code) });
+    }
+    return s;
+  };
+  const gate: JoinGate = {
+    lookup,
+    isHostKey: (sessionId, key) => {
+      const s = sessions.find(sessionId);
+      return !!s && sameSecret(hashSecret(key), s.hostKeyHash);
+    },
+  };
+
+  const tls = opts.tls === 'off' ? undefined : opts.cert && opts.key ? await loadGivenTls(opts.cert, opts.key) : await ensureTls(opts.dataDir);
+  const scheme = tls ? 'https' : 'http';
+  let baseUrl = `${scheme}://${announce}:${port}`;
+  const webRoot = join(packageRoot(), 'dist', 'web');
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const ip = clientIp(req);
+    (async () => {
+      if (path === '/healthz') return sendJson(res, 200, { ok: true, uptime: Math.round((Date.now() - startedAt) / 1000) });
+      if (path === '/metrics') {
+        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+        return void res.end(metrics.render());
+      }
+      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup })) return;
+      await serveStatic(req, res, webRoot, req.url ?? '/');
+    })().catch((err: unknown) => sendError(res, err));
+  };
+  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, handler) : createHttpServer(handler);
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((req.url ?? '').split('?')[0] !== '/ws') return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      const frames = new MessageRateLimiter({ perSecond: 50, burst: 100 });
+      const conn = new SignalingConnection(
+        { send: (t) => ws.send(t), close: (c, r) => ws.close(c, r) },
+        { relay, gate, ip: clientIp(req), frames: { allow: () => frames.take() } },
+      );
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return conn.handleText('\u0000binary');
+        conn.handleText(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      });
+      ws.on('close', () => {
+        sockets.delete(ws);
+        conn.handleClose();
+      });
+      ws.on('error', (err) => log('socket error from %s: %O', clientIp(req), err));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new EnvironmentError('PORT_IN_USE', { port, bind }));
+      else reject(new EnvironmentError('PORT_IN_USE', { port, bind }, { cause: err }));
+    });
+    server.listen(port, bind, () => resolve());
+  });
+  const actualPort = (server.address() as { port: number }).port;
+  baseUrl = `${scheme}://${announce}:${actualPort}`;
+  await writeFileAtomic(join(opts.dataDir, 'relay.json'), JSON.stringify({ url: baseUrl, port: actualPort, pid: process.pid, tls: !!tls }, null, 2) + '\n', 0o644);
+  log('listening on %s (bind %s)', baseUrl, bind);
+
+  let closed = false;
+  return {
+    url: baseUrl,
+    port: actualPort,
+    relay,
+    ...(tls && 'caPath' in tls && tls.caPath ? { caPath: tls.caPath as string } : {}),
+    async close() {
+      if (closed) return;
+      closed = true;
+      relay.close();
+      for (const ws of sockets) ws.close(1001, 'relay stopping');
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      });
+      metrics.close?.();
+      await rm(join(opts.dataDir, 'relay.json'), { force: true });
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// One signaling connection per WebSocket: validates every frame at the boundary, turns requests into calls on
+// the relay's session, and answers errors to that peer only — nothing a peer sends can disturb another.
+import { describeError, JiaoyanError, RefusedError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import type { LiveSession, SessionDescriptor } from '../relay/live-session.js';
+import type { Participant } from '../relay/participant.js';
+import type { Relay } from '../relay/relay.js';
+import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+
+const log = logger('signaling');
+
+/** Close codes this module uses (RFC 6455). */
+export const CLOSE = { normal: 1000, policy: 1008, tooBig: 1009, internal: 1011 } as const;
+const MAX_BAD_FRAMES = 20;
+
+export interface SocketLike {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** How the server admits people: code look-up (rate-limited per address) and host-key check. */
+export interface JoinGate {
+  /** The session for a code, or throws RefusedError (CODE_UNKNOWN, SESSION_ENDED, RATE_LIMITED). */
+  lookup(code: string, ip: string): SessionDescriptor;
+  isHostKey(sessionId: string, key: string): boolean;
+}
+
+export interface FrameLimiter {
+  /** False when this connection sends frames too fast. */
+  allow(): boolean;
+}
+
+export interface SignalingDeps {
+  readonly relay: Relay;
+  readonly gate: JoinGate;
+  readonly ip: string;
+  readonly frames: FrameLimiter;
+}
+
+export class SignalingConnection {
+  readonly #socket: SocketLike;
+  readonly #deps: SignalingDeps;
+  #session: LiveSession | undefined;
+  #participant: Participant | undefined;
+  #badFrames = 0;
+  #closed = false;
+  /** Requests run one after another per connection, in arrival order. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(socket: SocketLike, deps: SignalingDeps) {
+    this.#socket = socket;
+    this.#deps = deps;
+  }
+
+  get participant(): Participant | undefined {
+    return this.#participant;
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#closed) return;
+    try {
+      this.#socket.send(JSON.stringify(message));
+    } catch (err) {
+      log('send failed: %O', err);
+    }
+  }
+
+  #refuse(err: unknown, ref?: string): void {
+    const d = describeError(err);
+    if (!(err instanceof JiaoyanError)) log('internal error handling %s: %O', ref, err);
+    const params = err instanceof JiaoyanError ? err.params : undefined;
+    this.#send({ type: 'error', code: d.code, message: d.message, ...(ref ? { ref } : {}), ...(params ? { params } : {}) });
+  }
+
+  /** One text frame from the socket. */
+  handleText(text: string): void {
+    if (this.#closed) return;
+    if (!this.#deps.frames.allow()) return this.#terminate(CLOSE.policy, 'flood');
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.#refuse(new RefusedError(parsed.code, { detail: parsed.detail }));
+      if (parsed.code === 'TOO_LARGE') return this.#terminate(CLOSE.tooBig, 'too large');
+      if (++this.#badFrames > MAX_BAD_FRAMES) this.#terminate(CLOSE.policy, 'too many bad messages');
+      return;
+    }
+    const message = parsed.message;
+    this.#queue = this.#queue.then(() => this.#dispatch(message)).catch((err: unknown) => this.#refuse(err, message.type));
+  }
+
+  async #dispatch(m: ClientMessage): Promise<void> {
+    if (this.#closed) return;
+    if (m.type === 'ping') return this.#send({ type: 'pong', ...(m.t !== undefined ? { t: m.t } : {}) });
+    if (m.type === 'join') return this.#join(m);
+    const p = this.#participant;
+    const s = this.#session;
+    if (!p || !s) throw new RefusedError('NOT_JOINED');
+    switch (m.type) {
+      case 'takeSeat':
+        s.takeSeat(p);
+        return this.#send({ type: 'seat', granted: true });
+      case 'leaveSeat':
+        return s.leaveSeat(p);
+      case 'publish': {
+        const sdp = await p.publish(m.sdp);
+        return this.#send({ type: 'publishAnswer', sdp });
+      }
+      case 'unpublish':
+        return p.unpublish();
+      case 'subscribeAnswer':
+        return p.acceptAnswer(m.sdp, m.version);
+      case 'mute':
+        return s.setMuted(p, m.kind, m.muted);
+      case 'leave':
+        return this.#terminate(CLOSE.normal, 'left');
+    }
+  }
+
+  #join(m: Extract<ClientMessage, { type: 'join' }>): void {
+    if (this.#participant) throw new RefusedError('ALREADY_JOINED');
+    const info = this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip);
+    if (m.hostKey !== undefined && !this.#deps.gate.isHostKey(info.id, m.hostKey)) throw new RefusedError('HOST_KEY_WRONG');
+    const session = this.#deps.relay.session(info);
+    this.#session = session;
+    const role = m.hostKey !== undefined ? 'host' : 'viewer';
+    // `joined` must reach the client before the first `state` the session broadcasts.
+    const pending: ServerMessage[] = [];
+    let ready = false;
+    const participant = session.join({
+      name: m.name, venue: m.venue, role,
+      send: (msg) => (ready ? this.#send(msg) : pending.push(msg)),
+    });
+    this.#participant = participant;
+    this.#send({ type: 'joined', peerId: participant.id, role, session: { id: info.id, title: info.title, kind: info.kind, seats: info.seats, venues: [...info.venues] } });
+    ready = true;
+    for (const msg of pending) this.#send(msg);
+  }
+
+  #terminate(code: number, reason: string): void {
+    this.handleClose();
+    try {
+      this.#socket.close(code, reason);
+    } catch (err) {
+      log('close failed: %O', err);
+    }
+  }
+
+  /** The socket closed (or we closed it): leave the session. Idempotent. */
+  handleClose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#participant && this.#session) this.#session.leave(this.#participant);
+    this.#participant = undefined;
+  }
+}

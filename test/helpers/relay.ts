@@ -1,0 +1,80 @@
+// Helpers for relay tests: start a relay on loopback, call its admin API trusting its own CA, feed a publisher.
+import { readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { MediaStreamTrack } from 'werift';
+import { ParticipantClient } from '../../src/client/participant-client.js';
+import { RtpSource } from '../../src/client/rtp-source.js';
+import { startRelay, type RunningRelay } from '../../src/server/relay-server.js';
+import { tempDir } from './cli.js';
+import { cached } from './media.js';
+
+export interface TestRelay {
+  running: RunningRelay;
+  dataDir: string;
+  ca: string;
+  token: string;
+}
+
+export async function startTestRelay(dataDir = tempDir()): Promise<TestRelay> {
+  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1' });
+  return {
+    running, dataDir,
+    ca: readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8'),
+    token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim(),
+  };
+}
+
+export function api(r: TestRelay, method: string, path: string, body?: unknown, token: string | null = r.token): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(path, r.running.url);
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, {
+      method, ca: r.ca,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { 'content-type': 'application/json' } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+export async function createSession(r: TestRelay, body: Record<string, unknown> = { title: '三年级数学教研', kind: 'prep' }) {
+  const res = await api(r, 'POST', '/api/sessions', body);
+  if (res.status !== 201) throw new Error(`create session: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as { id: string; code: string; url: string; hostKey: string; seats: number };
+}
+
+/** A 320x240 test clip with a tone, generated once. */
+export function testClip(): Promise<string> {
+  return cached('relay-clip', '.mp4', ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=10', '-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=10',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']);
+}
+
+/** Publish a looping generated clip from `client`; returns a stop function. */
+export async function publishClip(client: ParticipantClient): Promise<() => void> {
+  const audio = new MediaStreamTrack({ kind: 'audio' });
+  const video = new MediaStreamTrack({ kind: 'video' });
+  await client.publish({ audio, video });
+  await client.publisherConnected();
+  const source = await RtpSource.start({
+    file: await testClip(), loop: true,
+    onPacket: (kind, packet) => (kind === 'audio' ? audio : video).writeRtp(packet),
+  });
+  return () => source.close();
+}
+
+/** Resolve when `check` is true, polling every 20 ms; reject after `ms`. */
+export async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
