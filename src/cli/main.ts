@@ -130,6 +130,70 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--preset <name>', t('opt_analysis_preset'), 'default')
     .action(act(() => import('./commands/analyze.js')));
 
+  const relay = program.command('relay').description(t('cmd_relay'));
+
+  relay
+    .command('start')
+    .description(t('cmd_relay_start'))
+    .option('--port <port>', 'HTTPS port', '8443')
+    .option('--bind <addr>', 'address to listen on', '0.0.0.0')
+    .option('--tls <mode>', 'auto | off', 'auto')
+    .option('--cert <file>', 'TLS certificate (PEM)')
+    .option('--key <file>', 'TLS private key (PEM)')
+    .option('--rtc-ports <range>', 'UDP port range for media, e.g. 40000-40199')
+    .option('--public-ip <ip>', 'address to announce for media')
+    .option('--upstream <url>', 'upstream relay (cascade)')
+    .option('--upstream-token <token>', 'token for the upstream relay')
+    .option('--no-tui', 'plain log lines even on a terminal')
+    .action(act(() => import('./commands/relay-start.js')));
+
+  relay
+    .command('status')
+    .description(t('cmd_relay_status'))
+    .option('--relay <url>', 'relay URL (default: the one started from this data dir)')
+    .option('--token <token>', 'admin token')
+    .option('--ca <file>', "relay's CA certificate")
+    .action(act(() => import('./commands/relay-status.js')));
+
+  const relayFlags = (c: Command) =>
+    c.option('--relay <url>', 'relay URL (default: the one started from this data dir)')
+      .option('--token <token>', 'admin token (default: <data-dir>/admin-token)')
+      .option('--ca <file>', "relay's CA certificate (default: <data-dir>/tls/ca.pem)");
+
+  relayFlags(
+    program
+      .command('session')
+      .description(t('cmd_session'))
+      .argument('<action>', 'start | list | show | end')
+      .argument('[ref]', 'session id or invite code')
+      .option('--title <title>', 'title')
+      .option('--kind <kind>', 'meeting | prep | trial | showcase | lesson')
+      .option('--seats <n>', 'interactive seats')
+      .option('--venues <list>', 'venues, comma-separated')
+      .option('--record', 'record the session'),
+  ).action(act(() => import('./commands/session.js')));
+
+  program
+    .command('join')
+    .description(t('cmd_join'))
+    .argument('<target>', 'join URL or invite code')
+    .option('--relay <url>', 'relay URL')
+    .option('--ca <file>', "relay's CA certificate")
+    .option('--name <name>', 'your name')
+    .option('--venue <venue>', 'your venue (school)')
+    .option('--host-key <key>', 'host key (join as host)')
+    .option('--publish <file>', 'publish this media file (takes a seat unless host)')
+    .option('--loop', 'repeat the published file')
+    .option('--record <file>', 'record the main venue to a WebM file')
+    .option('--duration <seconds>', 'leave after this many seconds')
+    .action(act(() => import('./commands/join.js')));
+
+  relay
+    .command('ca')
+    .description(t('cmd_relay_ca'))
+    .option('--out <file>', t('opt_ca_out'))
+    .action(act(() => import('./commands/relay-ca.js')));
+
   return program;
 }
 

@@ -89,7 +89,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const startedAt = Date.now();
 
   const lookup = (code: string, ip: string): StoredSession => {
-    if (!limiter.check(ip).allowed) throw new RefusedError('RATE_LIMITED');
+    limiter.assertAllowed(ip);
     const s = sessions.byCode(code);
     if (!s) {
       limiter.fail(ip);
