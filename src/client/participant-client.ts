@@ -74,7 +74,12 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     ws.on('close', () => client.close());
     const joined = client.#next('joined');
     client.send({ type: 'join', code: opts.code, name: opts.name, venue: opts.venue, ...(opts.hostKey ? { hostKey: opts.hostKey } : {}) });
-    client.joined = await joined;
+    try {
+      client.joined = await joined;
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     return client;
   }
 
