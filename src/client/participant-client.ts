@@ -22,6 +22,8 @@ export interface ClientOptions {
   readonly hostKey?: string;
   /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
   readonly ca?: string;
+  /** werift's loss simulation on the receiving side (percent of packets KEPT, werift's convention), for tests. */
+  readonly debugKeepPercent?: number;
 }
 
 export interface ReceivedTrack {
@@ -43,6 +45,7 @@ export type ClientEvents = {
 export class ParticipantClient extends TypedEmitter<ClientEvents> {
   readonly #ws: WebSocket;
   readonly #address: string;
+  #keepPercent: number | undefined;
   #subscriber: RTCPeerConnection | undefined;
   #publisher: RTCPeerConnection | undefined;
   #streams: StreamSlot[] = [];
@@ -70,6 +73,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
       ws.once('error', (err) => reject(new RuntimeError('RELAY_UNREACHABLE', { url: opts.relay, detail: err.message })));
     });
     const client = new ParticipantClient(ws, address);
+    client.#keepPercent = opts.debugKeepPercent;
     ws.on('message', (data) => client.#onMessage(data.toString()));
     ws.on('close', () => client.close());
     const joined = client.#next('joined');
@@ -140,7 +144,8 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   async #answer(m: Msg<'subscribeOffer'>): Promise<void> {
     this.#streams = m.streams;
     if (!this.#subscriber) {
-      const pc = new RTCPeerConnection(clientPeerConfig(this.#address));
+      const debug = this.#keepPercent !== undefined ? { debug: { inboundPacketLoss: this.#keepPercent } } : {};
+      const pc = new RTCPeerConnection({ ...clientPeerConfig(this.#address), ...debug });
       this.#subscriber = pc;
       pc.onTrack.subscribe((track) => {
         const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track));

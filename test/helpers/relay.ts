@@ -45,6 +45,17 @@ export function api(r: TestRelay, method: string, path: string, body?: unknown, 
   });
 }
 
+/** GET a text resource (e.g. /metrics) trusting the relay's CA. */
+export function text(r: TestRelay, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(new URL(path, r.running.url), { ca: r.ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    }).on('error', reject).end();
+  });
+}
+
 export async function createSession(r: TestRelay, body: Record<string, unknown> = { title: '三年级数学教研', kind: 'prep' }) {
   const res = await api(r, 'POST', '/api/sessions', body);
   if (res.status !== 201) throw new Error(`create session: ${res.status} ${JSON.stringify(res.json)}`);

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { RefusedError } from '../../src/core/errors.js';
-import { api, createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, publishClip, startTestRelay, text, until, type TestRelay } from '../helpers/relay.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -118,5 +118,42 @@ describe('invite codes', () => {
     const r = await relay();
     expect((await api(r, 'GET', '/api/sessions', undefined, null)).status).toBe(401);
     expect((await api(r, 'GET', '/api/sessions', undefined, 'wrong-token-wrong-token')).status).toBe(401);
+  });
+});
+
+describe('loss on the way to a viewer', () => {
+  it('repairs 5 % packet loss with NACKs answered by the relay', async () => {
+    const r = await relay();
+    const s = await createSession(r);
+    const host = await join(r, s.code, '张老师', '教育中心', s.hostKey);
+    const lossy = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name: '远端', venue: '村小', ca: r.ca, debugKeepPercent: 95 });
+    cleanups.push(() => lossy.close());
+    const seqs = new Set<number>();
+    let first: number | undefined;
+    let last = 0;
+    lossy.on('track', (t) => {
+      if (t.kind !== 'video') return;
+      t.track.onReceiveRtp.subscribe((p) => {
+        const q = p.header.sequenceNumber;
+        first ??= q;
+        seqs.add(q);
+        last = Math.max(last, q);
+      });
+    });
+    cleanups.push(await publishClip(host));
+    await until(() => seqs.size > 600, 'video at the lossy viewer', 30_000);
+    // Ignore the newest packets, whose repairs may still be on the way.
+    const end = last - 60;
+    let expected = 0;
+    let got = 0;
+    for (let q = first!; q <= end; q++) {
+      expected++;
+      if (seqs.has(q)) got++;
+    }
+    expect(got / expected).toBeGreaterThan(0.99);
+    const metrics = await text(r, '/metrics');
+    const nacks = Number(/^jiaoyan_nacks_total (\d+)/m.exec(metrics)?.[1]);
+    expect(nacks).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^jiaoyan_rtp_packets_total\{direction="out"\} [1-9]\d*/m);
   });
 });

@@ -1,0 +1,106 @@
+// SlotSender against a stand-in for werift's RTCRtpSender (a third-party object): copies per leg, continuous
+// numbering across sources, keyframe gating, and NACKs answered from the relay's own history.
+import { describe, expect, it } from 'vitest';
+import { RtpHeader, RtpPacket } from 'werift';
+import { RelayObserver } from '../../src/relay/observer.js';
+import type { Publication } from '../../src/relay/publication.js';
+import { SlotSender } from '../../src/relay/slot-sender.js';
+
+type Listener = (p: RtpPacket) => void;
+
+function fakeSender() {
+  const pli: (() => void)[] = [];
+  const nack: ((n: { lost: number[] }) => void)[] = [];
+  const sent: RtpPacket[] = [];
+  const resent: RtpHeader[] = [];
+  const sender = {
+    dtlsTransport: { state: 'connected', sendRtp: async (_payload: Buffer, header: RtpHeader) => void resent.push(header) },
+    onPictureLossIndication: { subscribe: (f: () => void) => (pli.push(f), { unSubscribe: () => undefined }) },
+    onGenericNack: { subscribe: (f: (n: { lost: number[] }) => void) => (nack.push(f), { unSubscribe: () => undefined }) },
+    // werift rewrites ssrc in place and caches only the last 128 packets
+    rtpCache: [] as RtpPacket[],
+    sendRtp: async (p: RtpPacket) => {
+      p.header.ssrc = 4242;
+      sender.rtpCache[p.header.sequenceNumber % 128] = p;
+      sent.push(p);
+    },
+  };
+  return { sender, sent, resent, pli, nack };
+}
+
+function fakePublication(kind: 'audio' | 'video', peerId: string) {
+  const listeners = new Set<Listener>();
+  let keyframeRequests = 0;
+  const pub = {
+    kind, peerId, closed: false,
+    subscribe: (l: Listener) => (listeners.add(l), () => listeners.delete(l)),
+    requestKeyframe: () => void keyframeRequests++,
+  };
+  return { pub: pub as unknown as Publication, emit: (p: RtpPacket) => listeners.forEach((l) => l(p)), keyframes: () => keyframeRequests };
+}
+
+const packet = (seq: number, ts: number, payload = [0x10, 0x01]) =>
+  new RtpPacket(new RtpHeader({ sequenceNumber: seq, timestamp: ts, payloadType: 96, ssrc: 1111 }), Buffer.from(payload));
+
+describe('a slot sender', () => {
+  it('never hands werift the publisher’s packet object', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'audio', 'main', f.sender as never, new RelayObserver());
+    const p = fakePublication('audio', 'a');
+    slot.attach(p.pub);
+    const original = packet(100, 1000);
+    p.emit(original);
+    expect(f.sent[0]).not.toBe(original);
+    expect(original.header.ssrc).toBe(1111);
+  });
+
+  it('starts video on a keyframe and asks for one when attached', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'video', 'main', f.sender as never, new RelayObserver());
+    const p = fakePublication('video', 'a');
+    slot.attach(p.pub);
+    expect(p.keyframes()).toBe(1);
+    p.emit(packet(1, 0)); // interframe: dropped
+    p.emit(packet(2, 3000, [0x10, 0x00])); // keyframe start
+    p.emit(packet(3, 3000));
+    expect(f.sent.map((x) => x.header.sequenceNumber)).toEqual([2, 3]);
+  });
+
+  it('continues sequence numbers and timestamps when the source changes', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'audio', 'main', f.sender as never, new RelayObserver());
+    const a = fakePublication('audio', 'a');
+    const b = fakePublication('audio', 'b');
+    slot.attach(a.pub);
+    a.emit(packet(500, 10_000));
+    a.emit(packet(501, 10_960));
+    slot.attach(b.pub);
+    b.emit(packet(9000, 777_000));
+    b.emit(packet(9001, 777_960));
+    const seqs = f.sent.map((x) => x.header.sequenceNumber);
+    expect(seqs).toEqual([500, 501, 502, 503]);
+    const ts = f.sent.map((x) => x.header.timestamp);
+    expect(ts[2]! - ts[1]!).toBeGreaterThan(0);
+    expect(ts[3]! - ts[2]!).toBe(960);
+  });
+
+  it('answers a NACK older than werift’s 128 packets from its own history', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'audio', 'main', f.sender as never, new RelayObserver());
+    const a = fakePublication('audio', 'a');
+    slot.attach(a.pub);
+    for (let i = 0; i < 600; i++) a.emit(packet(i, i * 960));
+    f.nack[0]!({ lost: [10, 599] }); // 10 is long gone from werift's cache; 599 is still there
+    expect(f.resent.map((h) => h.sequenceNumber)).toEqual([10]);
+  });
+
+  it('passes viewers’ keyframe requests to the publication', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'video', 'main', f.sender as never, new RelayObserver());
+    const p = fakePublication('video', 'a');
+    slot.attach(p.pub);
+    f.pli[0]!();
+    f.pli[0]!();
+    expect(p.keyframes()).toBe(3); // one on attach, two from the viewer (the publication throttles)
+  });
+});
