@@ -101,6 +101,9 @@ export class Participant {
     });
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      // werift takes any text as an offer: one without a media section would get an empty answer, and only after
+      // localSdp's 5 s gathering timeout (the connection's requests wait meanwhile). Refuse it at once.
+      if (pc.getTransceivers().length === 0) throw new Error('the offer has no audio or video section');
       await pc.setLocalDescription(await pc.createAnswer());
       return await localSdp(pc);
     } catch (err) {

@@ -1,6 +1,6 @@
 // One received track (audio or video) of a publishing participant: fans packets out to slot senders,
 // keeps a history for NACKs, and asks the publisher for keyframes — at most once a second.
-import type { MediaStreamTrack, RTCRtpReceiver, RtpPacket } from 'werift';
+import { RtcpSrPacket, type MediaStreamTrack, type RTCRtpReceiver, type RtpPacket } from 'werift';
 import { InvalidStateError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { KeyframeRequester } from './keyframe-requester.js';
@@ -24,6 +24,8 @@ export class Publication {
   #closed = false;
   packets = 0;
   bytes = 0;
+  /** The publisher's last RTCP sender report: its wall clock (NTP) for an RTP timestamp — for lip-sync. */
+  senderReport: { ntp: bigint; rtp: number } | undefined;
 
   constructor(id: string, peerId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver, observer: RelayObserver) {
     this.id = id;
@@ -44,7 +46,13 @@ export class Publication {
       this.history.put(packet);
       for (const l of this.#listeners) l(packet);
     });
-    this.#unsubscribe = unSubscribe;
+    const sr = track.onReceiveRtcp.subscribe((packet) => {
+      if (packet instanceof RtcpSrPacket) this.senderReport = { ntp: packet.senderInfo.ntpTimestamp, rtp: packet.senderInfo.rtpTimestamp };
+    });
+    this.#unsubscribe = () => {
+      unSubscribe();
+      sr.unSubscribe();
+    };
   }
 
   get closed(): boolean {

@@ -101,8 +101,21 @@ export class SlotSender {
     this.#lastSentAt = Date.now();
     this.packets++;
     this.sender.sendRtp(copy).catch((err: unknown) => log('send on %s failed: %O', this.mid, err));
+    this.#carrySenderReport(h.timestamp);
     this.#sent.put(copy);
     this.#observer.safeEmit('rtpOut', copy.serializeSize);
+  }
+
+  /**
+   * werift builds its sender reports from the time it sent the last packet. Give it the publisher's own clock
+   * instead — the NTP time the publisher's last SR maps this packet's RTP timestamp to — so the viewer lines up
+   * audio and video exactly as the publisher captured them (lip-sync survives the relay).
+   */
+  #carrySenderReport(sourceTimestamp: number): void {
+    const sr = this.#publication?.senderReport;
+    if (!sr) return;
+    const ticks = ((sourceTimestamp - sr.rtp) | 0) / CLOCK[this.kind]; // signed 32-bit difference, in seconds
+    (this.sender as unknown as { ntpTimestamp: bigint }).ntpTimestamp = sr.ntp + BigInt(Math.round(ticks * 2 ** 32));
   }
 
   /** werift answers NACKs from its last 128 packets; older ones come from our own history. */

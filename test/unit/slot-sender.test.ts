@@ -19,6 +19,7 @@ function fakeSender() {
     onGenericNack: { subscribe: (f: (n: { lost: number[] }) => void) => (nack.push(f), { unSubscribe: () => undefined }) },
     // werift rewrites ssrc in place and caches only the last 128 packets
     rtpCache: [] as RtpPacket[],
+    ntpTimestamp: 0n,
     sendRtp: async (p: RtpPacket) => {
       p.header.ssrc = 4242;
       sender.rtpCache[p.header.sequenceNumber % 128] = p;
@@ -32,11 +33,11 @@ function fakePublication(kind: 'audio' | 'video', peerId: string) {
   const listeners = new Set<Listener>();
   let keyframeRequests = 0;
   const pub = {
-    kind, peerId, closed: false,
+    kind, peerId, closed: false, senderReport: undefined as { ntp: bigint; rtp: number } | undefined,
     subscribe: (l: Listener) => (listeners.add(l), () => listeners.delete(l)),
     requestKeyframe: () => void keyframeRequests++,
   };
-  return { pub: pub as unknown as Publication, emit: (p: RtpPacket) => listeners.forEach((l) => l(p)), keyframes: () => keyframeRequests };
+  return { raw: pub, pub: pub as unknown as Publication, emit: (p: RtpPacket) => listeners.forEach((l) => l(p)), keyframes: () => keyframeRequests };
 }
 
 const packet = (seq: number, ts: number, payload = [0x10, 0x01]) =>
@@ -102,5 +103,16 @@ describe('a slot sender', () => {
     f.pli[0]!();
     f.pli[0]!();
     expect(p.keyframes()).toBe(3); // one on attach, two from the viewer (the publication throttles)
+  });
+
+  it('carries the publisher’s sender-report clock so lip-sync survives the relay', () => {
+    const f = fakeSender();
+    const slot = new SlotSender('1', 'audio', 'main', f.sender as never, new RelayObserver());
+    const p = fakePublication('audio', 'a');
+    slot.attach(p.pub);
+    const ntp = 0xe000_0000_0000_0000n;
+    p.raw.senderReport = { ntp, rtp: 48_000 };
+    p.emit(packet(1, 48_000 + 24_000)); // half a second after the report
+    expect(f.sender.ntpTimestamp - ntp).toBe(2n ** 31n);
   });
 });
