@@ -163,6 +163,12 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     this.send({ type: 'subscribeAnswer', sdp: await localSdp(pc), version: m.version });
   }
 
+  /** Call `fn` for every track received so far and every one to come. */
+  eachTrack(fn: (t: ReceivedTrack) => void): void {
+    for (const t of this.tracks) fn(t);
+    this.on('track', fn);
+  }
+
   /** Current stream slots (what each received mid carries). */
   get streams(): readonly StreamSlot[] {
     return this.#streams;

@@ -29,7 +29,7 @@ describe('forwarding through the relay', () => {
     expect(host.joined.role).toBe('host');
     const viewers = await Promise.all(['一小', '二小', '三小'].map((v, i) => join(r, s.code, `老师${i}`, v)));
     const seen = viewers.map(() => new Map<string, { ssrc: number; seqs: number[] }>());
-    viewers.forEach((v, i) => v.on('track', (t) => {
+    viewers.forEach((v, i) => v.eachTrack((t) => {
       const log = { ssrc: 0, seqs: [] as number[] };
       seen[i]!.set(t.kind, log);
       t.track.onReceiveRtp.subscribe((p) => {
@@ -131,7 +131,7 @@ describe('loss on the way to a viewer', () => {
     const seqs = new Set<number>();
     let first: number | undefined;
     let last = 0;
-    lossy.on('track', (t) => {
+    lossy.eachTrack((t) => {
       if (t.kind !== 'video') return;
       t.track.onReceiveRtp.subscribe((p) => {
         const q = p.header.sequenceNumber;

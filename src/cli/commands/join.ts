@@ -47,8 +47,7 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
       ctx.out.event({ event: 'track', mid: t.mid, kind: t.kind, slot: t.slot, ...(t.peerId ? { peerId: t.peerId } : {}) }, () => `receiving ${t.kind} (${t.slot})`);
       if (recorder && t.slot === 'main') recorder.addTrack(t.track).catch((err: unknown) => ctx.out.info(String(err)));
     };
-    client.on('track', onTrack);
-    for (const t of client.tracks) onTrack(t);
+    client.eachTrack(onTrack);
     if (typeof opts.publish === 'string') {
       if (!hostKey) await client.takeSeat();
       const audio = new MediaStreamTrack({ kind: 'audio' });

@@ -1,0 +1,391 @@
+// One participant's side of a session: joins over the signaling socket, publishes (host, or after a seat is
+// granted), subscribes to what the relay offers, and reconnects by itself after a network drop — re-joining
+// with the same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
+import type { Participant, Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
+import { reconnectDelayMs } from './backoff.js';
+import { Emitter } from './emitter.js';
+import type { MessageKey, Params } from './i18n.js';
+import { MediaUnavailableError, openCamera, Publisher, Subscriber } from './media.js';
+import { watchIce } from './rtc.js';
+import { Signaling } from './signaling.js';
+import type { SlotLayout } from './slots.js';
+
+export type Phase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'ended';
+
+export interface JoinRequest {
+  code: string;
+  name: string;
+  venue: string;
+  hostKey?: string;
+}
+
+/** Something to tell the person: a page message, or a relay error (shown in the page's language when known). */
+export type Notice = { key: MessageKey; params?: Params } | { code: string; message: string };
+
+export interface SessionInfo {
+  id: string;
+  title: string;
+  kind: string;
+  seats: number;
+  venues: string[];
+}
+
+export interface ClientEvents {
+  change: [];
+  /** Tracks arrived or moved between slots. */
+  layout: [];
+  notice: [Notice];
+  /** The first join did not succeed: back to the form with this reason. */
+  joinFailed: [Notice];
+}
+
+/** Join errors after which retrying cannot help. */
+const FINAL_JOIN_ERRORS = new Set(['CODE_UNKNOWN', 'SESSION_ENDED', 'HOST_KEY_WRONG']);
+
+export class JoinClient extends Emitter<ClientEvents> {
+  phase: Phase = 'idle';
+  request: JoinRequest | null = null;
+  peerId: string | null = null;
+  role: Role | null = null;
+  session: SessionInfo | null = null;
+  participants: Participant[] = [];
+  mainPeerId: string | null = null;
+  mainVenue: string | null = null;
+  seats = { total: 0, taken: 0 };
+  endedReason = '';
+  /** The relay has answered our publish offer. */
+  publishing = false;
+  /** We mean to publish (host broadcasting, or holding a seat): done again after a reconnect. */
+  wantPublish = false;
+  seatPending = false;
+  micOn = true;
+  camOn = true;
+  localStream: MediaStream | null = null;
+  publisher: Publisher | null = null;
+  subscriber: Subscriber | null = null;
+
+  #signaling: Signaling | null = null;
+  #everJoined = false;
+  #joinedHere = false;
+  #hadSeat = false;
+  #attempt = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #unwatch: Array<() => void> = [];
+
+  constructor(private readonly wsUrl: string) {
+    super();
+  }
+
+  get isHost(): boolean {
+    return this.role === 'host';
+  }
+
+  join(request: JoinRequest): void {
+    this.#teardown(true);
+    this.#forgetSession();
+    this.request = request;
+    this.#everJoined = false;
+    this.#attempt = 0;
+    this.phase = 'joining';
+    this.#connect();
+    this.emit('change');
+  }
+
+  takeSeat(): void {
+    if (this.phase !== 'joined' || this.isHost || this.seatPending || this.wantPublish) return;
+    this.seatPending = this.#send({ type: 'takeSeat' });
+    this.emit('change');
+  }
+
+  leaveSeat(): void {
+    this.wantPublish = false;
+    this.seatPending = false;
+    this.#send({ type: 'leaveSeat' });
+    this.#stopPublishing(true);
+  }
+
+  startBroadcast(): void {
+    if (this.phase !== 'joined' || !this.isHost || this.wantPublish) return;
+    this.wantPublish = true;
+    void this.#publish();
+    this.emit('change');
+  }
+
+  stopBroadcast(): void {
+    this.wantPublish = false;
+    this.#send({ type: 'unpublish' });
+    this.#stopPublishing(true);
+  }
+
+  setMic(on: boolean): void {
+    this.micOn = on;
+    this.#applyTrackState('audio');
+    this.emit('change');
+  }
+
+  setCam(on: boolean): void {
+    this.camOn = on;
+    this.#applyTrackState('video');
+    this.emit('change');
+  }
+
+  leave(): void {
+    this.#send({ type: 'leave' });
+    this.#teardown(true);
+    this.#forgetSession();
+    this.phase = 'idle';
+    this.emit('change');
+  }
+
+  /** Where the received tracks go. */
+  layout(): SlotLayout<MediaStreamTrack> {
+    return this.subscriber?.layout(this.peerId) ?? { main: {}, seats: new Map() };
+  }
+
+  #connect(): void {
+    const request = this.request;
+    if (!request) return;
+    const sig = new Signaling(this.wsUrl);
+    this.#signaling = sig;
+    this.#joinedHere = false;
+    sig.on('open', () => {
+      const { code, name, venue, hostKey } = request;
+      sig.send(hostKey ? { type: 'join', code, name, venue, hostKey } : { type: 'join', code, name, venue });
+    });
+    sig.on('message', (m) => this.#onMessage(m));
+    sig.on('close', () => this.#dropped());
+  }
+
+  #send(message: Parameters<Signaling['send']>[0]): boolean {
+    return this.#signaling?.send(message) ?? false;
+  }
+
+  /** The socket or a media path broke: retry with back-off, or give up on a first join that never got in. */
+  #dropped(): void {
+    if (this.phase === 'idle' || this.phase === 'ended' || this.#retry !== undefined) return;
+    if (!this.#everJoined) {
+      this.#fail({ key: 'lookup_failed' });
+      return;
+    }
+    this.#teardown(false);
+    this.phase = 'reconnecting';
+    const delay = reconnectDelayMs(this.#attempt++);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#connect();
+    }, delay);
+    this.emit('change');
+  }
+
+  #fail(reason: Notice): void {
+    this.#teardown(true);
+    this.phase = 'idle';
+    this.emit('change');
+    this.emit('joinFailed', reason);
+  }
+
+  #onMessage(m: ServerMessage): void {
+    switch (m.type) {
+      case 'joined':
+        return this.#onJoined(m.peerId, m.role, m.session);
+      case 'state':
+        this.participants = m.participants;
+        this.mainPeerId = m.mainPeerId;
+        this.mainVenue = m.mainVenue;
+        this.seats = m.seats;
+        return this.#onOwnState();
+      case 'seat':
+        this.seatPending = false;
+        if (m.granted) {
+          this.wantPublish = true;
+          void this.#publish();
+        } else {
+          this.wantPublish = false;
+          this.#stopPublishing(true);
+          this.emit('notice', { key: 'seat_refused' });
+        }
+        return this.emit('change');
+      case 'publishAnswer':
+        return void this.#acceptAnswer(m.sdp);
+      case 'subscribeOffer':
+        return void this.#onSubscribeOffer(m);
+      case 'pong':
+        return;
+      case 'error':
+        return this.#onError(m.code, m.message, m.ref);
+      case 'ended':
+        this.endedReason = m.reason;
+        this.#teardown(true);
+        this.phase = 'ended';
+        return this.emit('change');
+    }
+  }
+
+  #onJoined(peerId: string, role: Role, session: SessionInfo): void {
+    this.#everJoined = true;
+    this.#joinedHere = true;
+    this.#attempt = 0;
+    this.phase = 'joined';
+    this.peerId = peerId;
+    this.role = role;
+    this.session = session;
+    this.#hadSeat = false;
+    if (this.wantPublish) {
+      // Back after a drop: publish again the way we did before.
+      if (role === 'host') void this.#publish();
+      else this.seatPending = this.#send({ type: 'takeSeat' });
+    }
+    this.emit('change');
+  }
+
+  /** Our own entry in `state`: role changes, and a seat taken away by the relay stops our publishing. */
+  #onOwnState(): void {
+    const self = this.participants.find((p) => p.peerId === this.peerId);
+    if (self) {
+      this.role = self.role;
+      if (this.#hadSeat && !self.seat && self.role !== 'host' && this.wantPublish) {
+        this.wantPublish = false;
+        this.#stopPublishing(true);
+      }
+      this.#hadSeat = self.seat;
+    }
+    this.emit('change');
+  }
+
+  #onError(code: string, message: string, ref: string | undefined): void {
+    if (!this.#joinedHere && (ref === 'join' || ref === undefined || FINAL_JOIN_ERRORS.has(code))) {
+      if (!this.#everJoined || code === 'HOST_KEY_WRONG') return this.#fail({ code, message });
+      if (FINAL_JOIN_ERRORS.has(code)) {
+        this.#teardown(true);
+        this.phase = 'ended';
+        return this.emit('change');
+      }
+      return this.#dropped(); // rate-limited or a relay hiccup while re-joining: try again later
+    }
+    if (ref === 'publish' || ref === 'takeSeat') {
+      this.seatPending = false;
+      this.wantPublish = false;
+      this.#stopPublishing(true);
+    }
+    this.emit('notice', { code, message });
+  }
+
+  async #publish(): Promise<void> {
+    if (this.publisher) return;
+    const sig = this.#signaling;
+    try {
+      this.localStream ??= await openCamera();
+      this.#applyTrackState('audio');
+      this.#applyTrackState('video');
+      if (this.#signaling !== sig || !this.wantPublish || this.publisher) return; // dropped or cancelled meanwhile
+      const pub = new Publisher(this.localStream);
+      this.publisher = pub;
+      this.#unwatch.push(watchIce(pub.pc, () => this.#mediaBroken(pub.pc)));
+      this.emit('change');
+      const sdp = await pub.offer();
+      if (this.publisher === pub) this.#send({ type: 'publish', sdp });
+    } catch (err) {
+      this.#publishFailed(err);
+    }
+  }
+
+  async #acceptAnswer(sdp: string): Promise<void> {
+    const pub = this.publisher;
+    if (!pub) return;
+    try {
+      await pub.accept(sdp);
+      if (this.publisher !== pub) return;
+      this.publishing = true;
+      if (!this.micOn) this.#send({ type: 'mute', kind: 'audio', muted: true });
+      if (!this.camOn) this.#send({ type: 'mute', kind: 'video', muted: true });
+      this.emit('change');
+    } catch (err) {
+      this.#publishFailed(err);
+    }
+  }
+
+  #publishFailed(err: unknown): void {
+    console.warn('jiaoyan: publishing failed', err);
+    const detail = err instanceof Error ? err.name : String(err);
+    const notice: Notice =
+      err instanceof MediaUnavailableError
+        ? { key: 'media_insecure' }
+        : err instanceof DOMException && !this.publisher
+          ? { key: 'media_failed', params: { detail } }
+          : { key: 'publish_failed', params: { detail } };
+    if (!this.isHost && this.wantPublish) this.#send({ type: 'leaveSeat' }); // give the seat to someone who can use it
+    this.wantPublish = false;
+    this.#stopPublishing(true);
+    this.emit('notice', notice);
+  }
+
+  async #onSubscribeOffer(offer: { sdp: string; version: number; streams: StreamSlot[] }): Promise<void> {
+    let sub = this.subscriber;
+    if (!sub) {
+      const created = new Subscriber(() => this.emit('layout'));
+      this.#unwatch.push(watchIce(created.pc, () => this.#mediaBroken(created.pc)));
+      this.subscriber = sub = created;
+    }
+    try {
+      const sdp = await sub.handleOffer(offer);
+      if (sdp !== null && this.subscriber === sub) this.#send({ type: 'subscribeAnswer', sdp, version: offer.version });
+    } catch (err) {
+      console.warn('jiaoyan: subscribe offer failed', err);
+      this.emit('notice', { key: 'error.BAD_SDP' });
+    }
+  }
+
+  #mediaBroken(pc: RTCPeerConnection): void {
+    if (pc !== this.publisher?.pc && pc !== this.subscriber?.pc) return;
+    this.#signaling?.close();
+    this.#dropped();
+  }
+
+  #applyTrackState(kind: 'audio' | 'video'): void {
+    const on = kind === 'audio' ? this.micOn : this.camOn;
+    for (const t of this.localStream?.getTracks() ?? []) if (t.kind === kind) t.enabled = on;
+    if (this.publishing) this.#send({ type: 'mute', kind, muted: !on });
+  }
+
+  #stopPublishing(stopCamera: boolean): void {
+    this.publisher?.close();
+    this.publisher = null;
+    this.publishing = false;
+    if (stopCamera) {
+      for (const t of this.localStream?.getTracks() ?? []) t.stop();
+      this.localStream = null;
+    }
+    this.emit('change');
+  }
+
+  #forgetSession(): void {
+    this.peerId = null;
+    this.role = null;
+    this.session = null;
+    this.participants = [];
+    this.mainPeerId = null;
+    this.mainVenue = null;
+    this.seats = { total: 0, taken: 0 };
+    this.wantPublish = false;
+  }
+
+  /** Close the socket and both connections; `all` also releases the camera and cancels a pending retry. */
+  #teardown(all: boolean): void {
+    if (this.#retry !== undefined && all) clearTimeout(this.#retry);
+    if (all) this.#retry = undefined;
+    for (const u of this.#unwatch.splice(0)) u();
+    this.#signaling?.close();
+    this.#signaling = null;
+    this.subscriber?.close();
+    this.subscriber = null;
+    this.publisher?.close();
+    this.publisher = null;
+    this.publishing = false;
+    this.seatPending = false;
+    if (all) {
+      for (const t of this.localStream?.getTracks() ?? []) t.stop();
+      this.localStream = null;
+    }
+    this.emit('layout');
+  }
+}

@@ -1,0 +1,121 @@
+// Every text the join page shows, in Simplified Chinese and English. Pure (no DOM): the page passes in
+// navigator.languages and the stored choice. `{name}` placeholders are filled by t().
+
+export type Lang = 'zh' | 'en';
+type Entry = { readonly zh: string; readonly en: string };
+
+export const messages = {
+  app_name: { zh: '教研', en: 'Jiaoyan' },
+  lang_switch: { zh: 'English', en: '中文' },
+  form_heading: { zh: '加入教研活动', en: 'Join a teaching-research session' },
+  code_label: { zh: '邀请码', en: 'Invite code' },
+  name_label: { zh: '您的姓名', en: 'Your name' },
+  venue_label: { zh: '您的学校（会场）', en: 'Your school (venue)' },
+  advanced: { zh: '高级选项', en: 'Advanced' },
+  host_key_label: { zh: '主持人密钥（仅主持人填写）', en: 'Host key (hosts only)' },
+  join_button: { zh: '加入', en: 'Join' },
+  joining: { zh: '正在加入…', en: 'Joining…' },
+  lookup_checking: { zh: '正在查询邀请码…', en: 'Checking the invite code…' },
+  lookup_found: { zh: '活动：{title}', en: 'Session: {title}' },
+  lookup_unknown: { zh: '没有这个邀请码的活动，请核对后再试', en: 'No session has this invite code — check it and try again' },
+  lookup_ended: { zh: '这个活动已经结束', en: 'This session has ended' },
+  lookup_rate_limited: { zh: '尝试次数过多，请 {seconds} 秒后再试', en: 'Too many attempts — try again in {seconds} s' },
+  lookup_failed: { zh: '无法连接到服务器，请检查网络', en: 'Cannot reach the relay — check the network' },
+  code_invalid: { zh: '邀请码是 9 位数字，例如 482-193-775', en: 'The invite code has 9 digits, e.g. 482-193-775' },
+  name_required: { zh: '请填写您的姓名', en: 'Please enter your name' },
+  venue_required: { zh: '请填写您的学校', en: 'Please enter your school' },
+  host_key_invalid: { zh: '主持人密钥格式不正确', en: 'The host key is not valid' },
+  seats_free: { zh: '空余席位 {free}/{total}', en: 'Seats free: {free} of {total}' },
+  take_seat: { zh: '申请发言席位', en: 'Take a seat' },
+  leave_seat: { zh: '离开席位', en: 'Leave seat' },
+  seat_waiting: { zh: '正在申请席位…', en: 'Asking for a seat…' },
+  start_broadcast: { zh: '开始直播', en: 'Start broadcasting' },
+  stop_broadcast: { zh: '停止直播', en: 'Stop broadcasting' },
+  mic_off: { zh: '关闭麦克风', en: 'Mute microphone' },
+  mic_on: { zh: '打开麦克风', en: 'Unmute microphone' },
+  cam_off: { zh: '关闭摄像头', en: 'Turn camera off' },
+  cam_on: { zh: '打开摄像头', en: 'Turn camera on' },
+  sound_on: { zh: '打开声音', en: 'Turn sound on' },
+  leave: { zh: '退出', en: 'Leave' },
+  participants: { zh: '参会人员（{count}）', en: 'Participants ({count})' },
+  role_host: { zh: '主持人', en: 'Host' },
+  role_speaker: { zh: '发言人', en: 'Speaker' },
+  role_viewer: { zh: '观众', en: 'Viewer' },
+  seat_badge: { zh: '席位', en: 'Seat' },
+  you: { zh: '（我）', en: '(you)' },
+  mic_muted: { zh: '麦克风已关闭', en: 'Microphone off' },
+  cam_muted: { zh: '摄像头已关闭', en: 'Camera off' },
+  main_waiting: { zh: '等待主会场开始直播…', en: 'Waiting for the main venue to broadcast…' },
+  main_venue: { zh: '主会场：{venue}', en: 'Main venue: {venue}' },
+  my_camera: { zh: '我的画面', en: 'My camera' },
+  reconnecting: { zh: '网络中断，正在重新连接…', en: 'Connection lost — reconnecting…' },
+  ended_title: { zh: '活动已结束', en: 'The session has ended' },
+  back: { zh: '返回', en: 'Back' },
+  dismiss: { zh: '关闭', en: 'Close' },
+  seat_refused: { zh: '暂时没有空余席位', en: 'No seat is free right now' },
+  media_failed: { zh: '无法使用摄像头或麦克风：{detail}', en: 'Cannot use the camera or microphone: {detail}' },
+  media_insecure: {
+    zh: '浏览器只允许在 https 页面使用摄像头，请使用学校服务器的 https 地址',
+    en: 'Browsers allow the camera only on https pages — open the relay’s https address',
+  },
+  publish_failed: { zh: '发送音视频失败：{detail}', en: 'Could not start sending: {detail}' },
+  'error.CODE_UNKNOWN': { zh: '没有这个邀请码的活动', en: 'No session has this invite code' },
+  'error.SESSION_ENDED': { zh: '这个活动已经结束', en: 'This session has ended' },
+  'error.RATE_LIMITED': { zh: '尝试次数过多，请稍后再试', en: 'Too many attempts — try again shortly' },
+  'error.HOST_KEY_WRONG': { zh: '主持人密钥不正确', en: 'The host key is wrong' },
+  'error.SEAT_FULL': { zh: '席位已满', en: 'All seats are taken' },
+  'error.VIEWER_CANNOT_PUBLISH': { zh: '观众不能发送音视频，请先申请席位', en: 'Viewers cannot send — take a seat first' },
+  'error.NOT_JOINED': { zh: '尚未加入活动', en: 'Not in the session yet' },
+  'error.ALREADY_JOINED': { zh: '已经加入了活动', en: 'Already in the session' },
+  'error.BAD_JSON': { zh: '服务器无法读取页面发送的消息', en: 'The relay could not read a message from this page' },
+  'error.BAD_MESSAGE': { zh: '服务器拒绝了页面发送的消息', en: 'The relay refused a message from this page' },
+  'error.TOO_LARGE': { zh: '消息过大', en: 'A message was too large' },
+  'error.BAD_SDP': { zh: '音视频协商失败', en: 'Media negotiation failed' },
+  'error.INTERNAL': { zh: '服务器内部错误', en: 'Internal relay error' },
+} as const satisfies Record<string, Entry>;
+
+export type MessageKey = keyof typeof messages;
+export type Params = Record<string, string | number>;
+
+let current: Lang = 'zh';
+
+/** The stored choice if valid, else the first browser language that is Chinese or English, else Chinese. */
+export function pickLang(stored: string | null, languages: readonly string[]): Lang {
+  if (stored === 'zh' || stored === 'en') return stored;
+  for (const l of languages) {
+    if (/^zh\b/i.test(l)) return 'zh';
+    if (/^en\b/i.test(l)) return 'en';
+  }
+  return 'zh';
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+/** The BCP 47 tag for `<html lang>`. */
+export function htmlLang(lang: Lang): string {
+  return lang === 'zh' ? 'zh-CN' : 'en';
+}
+
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(messages, key);
+}
+
+/** Localised text for `key`, `{name}` placeholders filled from `params`. */
+export function t(key: MessageKey, params: Params = {}, lang: Lang = current): string {
+  const entry: Entry = messages[key];
+  return entry[lang].replace(/\{(\w+)\}/g, (m, name: string) =>
+    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m,
+  );
+}
+
+/** The page's text for a relay error code, or the relay's own message for a code the page does not know. */
+export function errorText(code: string, relayMessage: string, lang: Lang = current): string {
+  const key = `error.${code}`;
+  return isMessageKey(key) ? t(key, {}, lang) : relayMessage;
+}

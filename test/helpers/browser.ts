@@ -1,0 +1,127 @@
+// Debian's Chromium driven by playwright-core, with fake camera/microphone and loopback ICE allowed, plus
+// typed access to the join page's test hook (window.__jiaoyan) from Node.
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-networking',
+  '--disable-component-update',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+export interface WatchedPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+}
+
+/** A fresh context (own localStorage) in `locale`, with console errors collected. */
+export async function newPage(browser: Browser, locale: string): Promise<WatchedPage> {
+  const context = await browser.newContext({ locale });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(`${e.name}: ${e.message}`));
+  return { context, page, errors };
+}
+
+export interface HookState {
+  joined: boolean;
+  phase: string;
+  role: string | null;
+  peerId: string | null;
+  publishing: boolean;
+  mainPeerId: string | null;
+  participants: Array<{ peerId: string; name: string }>;
+}
+
+interface StatsLike {
+  forEach(cb: (s: Record<string, unknown>) => void): void;
+}
+interface PcLike {
+  connectionState: string;
+  getStats(): Promise<StatsLike>;
+  getSenders(): Array<{ track: { kind: string; enabled: boolean } | null }>;
+}
+export interface HookWindow {
+  __jiaoyan: { state(): HookState; pcs: { publish: PcLike | null; subscribe: PcLike | null } };
+}
+
+export function hookState(page: Page): Promise<HookState> {
+  return page.evaluate(() => (globalThis as unknown as HookWindow).__jiaoyan.state());
+}
+
+/** Wait (on the page's own animation frames) until the hook's state satisfies `expected`. */
+export async function waitForState(page: Page, expected: Partial<Pick<HookState, 'joined' | 'phase' | 'role' | 'publishing'>>): Promise<void> {
+  await page.waitForFunction((want) => {
+    const s = (globalThis as unknown as HookWindow).__jiaoyan.state() as unknown as Record<string, unknown>;
+    return Object.entries(want).every(([k, v]) => s[k] === v);
+  }, expected);
+}
+
+/** Sum of one stat field over the stats of one kind and type on the page's publish or subscribe connection. */
+export function statSum(page: Page, pc: 'publish' | 'subscribe', type: string, kind: string, field: string): Promise<number> {
+  return page.evaluate(
+    async ({ pc, type, kind, field }) => {
+      const conn = (globalThis as unknown as HookWindow).__jiaoyan.pcs[pc];
+      if (!conn) return -1;
+      let sum = 0;
+      (await conn.getStats()).forEach((s) => {
+        if (s.type === type && s.kind === kind && typeof s[field] === 'number') sum += s[field] as number;
+      });
+      return sum;
+    },
+    { pc, type, kind, field },
+  );
+}
+
+/** Wait until that stat sum exceeds `above` (checked on the page every 100 ms). */
+export async function waitForStat(page: Page, pc: 'publish' | 'subscribe', type: string, kind: string, field: string, above = 0): Promise<void> {
+  await page.waitForFunction(
+    async ({ pc, type, kind, field, above }) => {
+      const conn = (globalThis as unknown as HookWindow).__jiaoyan.pcs[pc];
+      if (!conn) return false;
+      let sum = 0;
+      (await conn.getStats()).forEach((s) => {
+        if (s.type === type && s.kind === kind && typeof s[field] === 'number') sum += s[field] as number;
+      });
+      return sum > above;
+    },
+    { pc, type, kind, field, above },
+    { polling: 100 },
+  );
+}
+
+/** Wait until the element's whole text is exactly `text`. */
+export async function waitForText(page: Page, selector: string, text: string): Promise<void> {
+  const exact = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator(selector).filter({ hasText: exact }).waitFor();
+}
+
+interface VideoDoc {
+  document: { querySelector(s: string): { videoWidth?: number; currentTime?: number; muted?: boolean } | null };
+}
+
+/** Wait until the video element under `selector` shows decoded frames. */
+export async function waitForVideoPlaying(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((sel) => {
+    const v = (globalThis as unknown as VideoDoc).document.querySelector(sel);
+    return !!v && (v.videoWidth ?? 0) > 0 && (v.currentTime ?? 0) > 0;
+  }, selector);
+}
+
+export function isMuted(page: Page, selector: string): Promise<boolean | undefined> {
+  return page.evaluate((sel) => (globalThis as unknown as VideoDoc).document.querySelector(sel)?.muted, selector);
+}

@@ -1,0 +1,47 @@
+// Opening the join page against the fake relay and getting in: shared by the browser tests of src/web.
+import type { Browser } from 'playwright-core';
+import type { ServerMessage } from '../../src/signaling/protocol.js';
+import { newPage, type WatchedPage } from './browser.js';
+import type { FakeRelay, PageSocket } from './web-relay.js';
+
+export const CODE = '482193775';
+export const SESSION = { id: 's1', title: '西河小学语文公开课', kind: 'lesson', seats: 4, venues: ['西河小学', '东山小学'] };
+
+export type Participant = Extract<ServerMessage, { type: 'state' }>['participants'][number];
+
+export function participant(peerId: string, name: string, venue: string, role: Participant['role'], extra: Partial<Participant> = {}): Participant {
+  return { peerId, name, venue, role, seat: role === 'speaker', publishing: false, muted: { audio: false, video: false }, ...extra };
+}
+
+export function stateOf(participants: Participant[], mainPeerId: string | null = null, mainVenue: string | null = null): ServerMessage {
+  const taken = participants.filter((p) => p.seat).length;
+  return { type: 'state', participants, mainPeerId, mainVenue, seats: { total: SESSION.seats, taken } };
+}
+
+export interface Joined extends WatchedPage {
+  ws: PageSocket;
+}
+
+/**
+ * Open `/j/<code>` (plus `hash`), fill in name and venue, press join, and answer the `join` with `joined`
+ * (as `role`, peer id `peerId`) and a state listing `others` and oneself.
+ */
+export async function joinPage(
+  browser: Browser,
+  relay: FakeRelay,
+  opts: { locale?: string; name?: string; venue?: string; hash?: string; role?: Participant['role']; peerId?: string; others?: Participant[] } = {},
+): Promise<Joined> {
+  const { locale = 'en-US', name = '李老师', venue = '东山小学', hash = '', role = 'viewer', peerId = 'me', others = [] } = opts;
+  relay.lookups.set(CODE, { status: 200, body: { code: CODE, title: SESSION.title, kind: SESSION.kind, seats: SESSION.seats, venues: SESSION.venues } });
+  const watched = await newPage(browser, locale);
+  await watched.page.goto(`${relay.url}/j/${CODE}${hash}`);
+  await watched.page.fill('#name', name);
+  await watched.page.fill('#venue', venue);
+  await watched.page.click('#join');
+  const ws = await relay.nextSocket();
+  await ws.next('join');
+  ws.send({ type: 'joined', peerId, role, session: SESSION });
+  ws.send(stateOf([...others, participant(peerId, name, venue, role)]));
+  await watched.page.locator('#session').waitFor();
+  return { ...watched, ws };
+}
