@@ -6,6 +6,11 @@ export interface RtcNetwork {
   readonly announceAddress: string;
   /** UDP port range for media, inclusive. */
   readonly portRange?: [number, number];
+  /**
+   * Local address the media sockets bind to (default: the announced one). Replies then always leave from the
+   * address the candidate names, whichever local address the browser's check came from.
+   */
+  readonly bindAddress?: string;
 }
 
 /** VP8 + Opus only: payloads are forwarded untouched, so every leg must agree. */
@@ -29,11 +34,14 @@ export function pinnedCodecs(): NonNullable<PeerConfig['codecs']> {
 export function relayPeerConfig(net: RtcNetwork): Partial<PeerConfig> {
   return {
     codecs: pinnedCodecs(),
+    // One transport for all m-lines (browsers bundle; separate ICE-lite transports left DTLS stuck).
+    bundlePolicy: 'max-bundle',
     iceLite: true,
     iceUseIpv4: false,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: [net.announceAddress],
     iceServers: [],
+    ...(net.bindAddress !== '0.0.0.0' ? { iceInterfaceAddresses: { udp4: net.bindAddress ?? net.announceAddress } } : {}),
     ...(net.portRange ? { icePortRange: net.portRange } : {}),
   };
 }
@@ -42,6 +50,7 @@ export function relayPeerConfig(net: RtcNetwork): Partial<PeerConfig> {
 export function clientPeerConfig(address: string): Partial<PeerConfig> {
   return {
     codecs: pinnedCodecs(),
+    bundlePolicy: 'max-bundle',
     iceUseIpv4: false,
     iceUseIpv6: false,
     iceAdditionalHostAddresses: [address],

@@ -5,6 +5,7 @@ import { InvalidStateError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { localSdp } from './negotiation.js';
+import { keepUsableCandidates } from './sdp-candidates.js';
 import type { RelayObserver } from './observer.js';
 import { Publication, type MediaKind } from './publication.js';
 import { SlotSender, type SlotKind } from './slot-sender.js';
@@ -42,6 +43,7 @@ export class Participant {
   readonly publications = new Map<MediaKind, Publication>();
   readonly joinedAt = Date.now();
   readonly #init: ParticipantInit;
+  readonly #announced: string;
   #publisher: RTCPeerConnection | undefined;
   #subscriber: RTCPeerConnection | undefined;
   readonly #slots: SlotSender[] = [];
@@ -59,6 +61,7 @@ export class Participant {
     this.venue = init.venue;
     this.role = init.role;
     this.#init = init;
+    this.#announced = init.peerConfig.iceAdditionalHostAddresses?.[0] ?? '';
   }
 
   get closed(): boolean {
@@ -100,7 +103,7 @@ export class Participant {
       }
     });
     try {
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setRemoteDescription({ type: 'offer', sdp: keepUsableCandidates(offer, this.#announced) });
       // werift takes any text as an offer: one without a media section would get an empty answer, and only after
       // localSdp's 5 s gathering timeout (the connection's requests wait meanwhile). Refuse it at once.
       if (pc.getTransceivers().length === 0) throw new Error('the offer has no audio or video section');
@@ -212,7 +215,7 @@ export class Participant {
     const pc = this.#subscriber;
     if (!pc || version !== this.#awaitingAnswer) return;
     try {
-      await pc.setRemoteDescription({ type: 'answer', sdp });
+      await pc.setRemoteDescription({ type: 'answer', sdp: keepUsableCandidates(sdp, this.#announced) });
     } catch (err) {
       throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
     } finally {

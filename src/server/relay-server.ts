@@ -52,6 +52,11 @@ function firstLanAddress(): string | undefined {
   return undefined;
 }
 
+function isLocalAddress(ip: string): boolean {
+  if (ip.startsWith('127.')) return true;
+  return Object.values(networkInterfaces()).some((list) => (list ?? []).some((a) => a.address === ip));
+}
+
 async function adminToken(dataDir: string): Promise<string> {
   const path = join(dataDir, 'admin-token');
   try {
@@ -82,7 +87,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   await sessions.load();
   const kinds = new SessionKinds();
   const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
-  const relay = new Relay({ announceAddress: announce, ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}) });
+  // Media sockets bind to the announced address, unless that is a public address of a NAT (--public-ip).
+  const relay = new Relay({
+    announceAddress: announce,
+    bindAddress: opts.publicIp && !isLocalAddress(opts.publicIp) ? '0.0.0.0' : announce,
+    ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}),
+  });
   const metrics = createRelayMetrics();
   metrics.bindRelay(relay);
   const limiter = new FailureLimiter({ max: 10, windowMs: 60_000 });

@@ -26,8 +26,8 @@ export interface WatchedPage {
 }
 
 /** A fresh context (own localStorage) in `locale`, with console errors collected. */
-export async function newPage(browser: Browser, locale: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ locale });
+export async function newPage(browser: Browser, locale: string, options: { ignoreHTTPSErrors?: boolean } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ locale, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -87,21 +87,18 @@ export function statSum(page: Page, pc: 'publish' | 'subscribe', type: string, k
   );
 }
 
-/** Wait until that stat sum exceeds `above` (checked on the page every 100 ms). */
-export async function waitForStat(page: Page, pc: 'publish' | 'subscribe', type: string, kind: string, field: string, above = 0): Promise<void> {
-  await page.waitForFunction(
-    async ({ pc, type, kind, field, above }) => {
-      const conn = (globalThis as unknown as HookWindow).__jiaoyan.pcs[pc];
-      if (!conn) return false;
-      let sum = 0;
-      (await conn.getStats()).forEach((s) => {
-        if (s.type === type && s.kind === kind && typeof s[field] === 'number') sum += s[field] as number;
-      });
-      return sum > above;
-    },
-    { pc, type, kind, field, above },
-    { polling: 100 },
-  );
+/**
+ * Wait until that stat sum exceeds `above`, polling from Node every 100 ms (getStats is async, and
+ * page.waitForFunction would take the returned promise itself as "truthy").
+ */
+export async function waitForStat(page: Page, pc: 'publish' | 'subscribe', type: string, kind: string, field: string, above = 0, timeoutMs = 30_000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const sum = await statSum(page, pc, type, kind, field);
+    if (sum > above) return sum;
+    if (Date.now() > end) throw new Error(`${pc} ${type} ${kind} ${field} stayed at ${sum} (wanted > ${above})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Wait until the element's whole text is exactly `text`. */
