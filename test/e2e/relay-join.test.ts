@@ -69,7 +69,7 @@ describe('relay, sessions and headless participants', () => {
     await waitForEvent(publisher, (e) => e.event === 'publishing');
 
     const out = join(tempDir(), 'seen.webm');
-    const viewer = await runCli(['join', s.code, '--record', out, '--duration', '6', '--name', '李老师', '--venue', '三小', '--json'], { env: { JIAOYAN_HOME: home } });
+    const viewer = await runCli(['join', s.code, '--record', out, '--duration', '10', '--name', '李老师', '--venue', '三小', '--json'], { env: { JIAOYAN_HOME: home } });
     expect(viewer.code).toBe(0);
     const events = viewer.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string });
     expect(events[0]).toMatchObject({ event: 'joined', role: 'viewer' });
@@ -78,6 +78,7 @@ describe('relay, sessions and headless participants', () => {
     const info = await probeJson(out);
     expect(info.streams.map((x) => x.codec_name).sort()).toEqual(['opus', 'vp8']);
     const frames = execFileSync(ffprobe(), ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', out]).toString().trim();
+    expect(frames, 'decoded video frames').toMatch(/^\d+$/);
     expect(Number(frames)).toBeGreaterThan(30);
     const audio = execFileSync(ffprobe(), ['-v', 'error', '-count_packets', '-select_streams', 'a:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', out]).toString().trim();
     expect(Number(audio)).toBeGreaterThan(100);
