@@ -13,6 +13,7 @@ import { logger } from '../core/log.js';
 import { packageRoot } from '../core/paths.js';
 import { hashSecret, randomSecret, sameSecret } from '../core/secrets.js';
 import { Relay } from '../relay/relay.js';
+import { WS_CLOSE } from '../signaling/close-codes.js';
 import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
 import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
@@ -184,7 +185,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       if (closed) return;
       closed = true;
       relay.close();
-      for (const ws of sockets) ws.close(1001, 'relay stopping');
+      for (const ws of sockets) ws.close(WS_CLOSE.goingAway, 'relay stopping');
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

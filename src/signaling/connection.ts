@@ -5,12 +5,11 @@ import { logger } from '../core/log.js';
 import type { LiveSession, SessionDescriptor } from '../relay/live-session.js';
 import type { Participant } from '../relay/participant.js';
 import type { Relay } from '../relay/relay.js';
+import { WS_CLOSE, wsCloseCode, wsCloseReason } from './close-codes.js';
 import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 
 const log = logger('signaling');
 
-/** Close codes this module uses (RFC 6455). */
-export const CLOSE = { normal: 1000, policy: 1008, tooBig: 1009, internal: 1011 } as const;
 const MAX_BAD_FRAMES = 20;
 
 export interface SocketLike {
@@ -75,12 +74,12 @@ export class SignalingConnection {
   /** One text frame from the socket. */
   handleText(text: string): void {
     if (this.#closed) return;
-    if (!this.#deps.frames.allow()) return this.#terminate(CLOSE.policy, 'flood');
+    if (!this.#deps.frames.allow()) return this.#terminate(wsCloseCode('FLOODED'), wsCloseReason('FLOODED'));
     const parsed = parseClientMessage(text);
     if (!parsed.ok) {
       this.#refuse(new RefusedError(parsed.code, { detail: parsed.detail }));
-      if (parsed.code === 'TOO_LARGE') return this.#terminate(CLOSE.tooBig, 'too large');
-      if (++this.#badFrames > MAX_BAD_FRAMES) this.#terminate(CLOSE.policy, 'too many bad messages');
+      if (parsed.code === 'TOO_LARGE') return this.#terminate(wsCloseCode('TOO_LARGE'), wsCloseReason('TOO_LARGE'));
+      if (++this.#badFrames > MAX_BAD_FRAMES) this.#terminate(wsCloseCode(parsed.code), wsCloseReason(parsed.code));
       return;
     }
     const message = parsed.message;
@@ -111,7 +110,7 @@ export class SignalingConnection {
       case 'mute':
         return s.setMuted(p, m.kind, m.muted);
       case 'leave':
-        return this.#terminate(CLOSE.normal, 'left');
+        return this.#terminate(WS_CLOSE.normal, 'left');
     }
   }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, EnvironmentError, InvalidStateError, RefusedError, RuntimeError, UsageError } from '../../src/core/errors.js';
 import { setLang } from '../../src/core/i18n.js';
-import { httpStatusOf, sendError, sendJson, statusFor, WS_CLOSE, wsCloseCode, wsCloseReason } from '../../src/server/http-errors.js';
+import { httpStatusOf, sendError, sendJson, statusFor } from '../../src/server/http-errors.js';
 
 describe('HTTP statuses', () => {
   it('follow the class of the error', () => {
@@ -26,23 +26,6 @@ describe('HTTP statuses', () => {
     expect(statusFor('usage', 'NOT_FOUND')).toBe(404);
     expect(statusFor('usage', 'METHOD_NOT_ALLOWED')).toBe(405);
     expect(statusFor('usage', 'BAD_REQUEST')).toBe(400);
-  });
-});
-
-describe('WebSocket close codes', () => {
-  it('close refused, flooding and bad input with 1008, too large with 1009, a stopping relay with 1001, the rest 1011', () => {
-    expect(wsCloseCode(new RefusedError('RATE_LIMITED', { seconds: 3 }))).toBe(WS_CLOSE.policy);
-    expect(wsCloseCode(new RefusedError('FLOODED'))).toBe(1008);
-    expect(wsCloseCode('FLOODED')).toBe(1008);
-    expect(wsCloseCode('BAD_MESSAGE')).toBe(1008);
-    expect(wsCloseCode(new UsageError('BAD_PATH'))).toBe(1008);
-    expect(wsCloseCode('TOO_LARGE')).toBe(1009);
-    expect(wsCloseCode(new AbortedError())).toBe(1001);
-    expect(wsCloseCode(new Error('boom'))).toBe(1011);
-    expect(wsCloseCode(new InvalidStateError('Peer'))).toBe(1011);
-    expect(wsCloseReason(new RefusedError('FLOODED'))).toBe('FLOODED');
-    expect(wsCloseReason(new Error('secret internals'))).toBe('INTERNAL');
-    expect(Buffer.byteLength(wsCloseReason('X'.repeat(500)))).toBe(123);
   });
 });
 
