@@ -169,6 +169,18 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     this.on('track', fn);
   }
 
+  /** Ask the relay for keyframes on every received video track (e.g. when a recording starts). */
+  requestKeyframes(): void {
+    const pc = this.#subscriber;
+    if (!pc) return;
+    for (const t of pc.getTransceivers()) {
+      for (const track of t.receiver.tracks) {
+        const ssrc = track.ssrc ?? track.header?.ssrc;
+        if (track.kind === 'video' && ssrc !== undefined) t.receiver.sendRtcpPLI(ssrc).catch((err: unknown) => log('PLI: %O', err));
+      }
+    }
+  }
+
   /** Current stream slots (what each received mid carries). */
   get streams(): readonly StreamSlot[] {
     return this.#streams;

@@ -43,9 +43,17 @@ beforeAll(async () => {
   port = Number(listening.port);
 });
 
-afterAll(() => {
-  for (const c of children) c.kill('SIGKILL');
-  relay.kill('SIGKILL');
+/** Stop a child the way a user would (SIGTERM: it stops its own ffmpeg) and wait until it is gone. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  return gone;
+}
+
+afterAll(async () => {
+  await Promise.all(children.map(stop));
+  await stop(relay);
 });
 
 describe('relay, sessions and headless participants', () => {
@@ -82,7 +90,7 @@ describe('relay, sessions and headless participants', () => {
     expect(Number(frames)).toBeGreaterThan(30);
     const audio = execFileSync(ffprobe(), ['-v', 'error', '-count_packets', '-select_streams', 'a:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', out]).toString().trim();
     expect(Number(audio)).toBeGreaterThan(100);
-    publisher.kill('SIGTERM');
+    await stop(publisher);
   });
 
   it('exits 4 for an unknown invite code', async () => {

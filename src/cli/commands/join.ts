@@ -2,11 +2,11 @@
 // venue shows (--record), for --duration seconds or until Ctrl-C. Streams NDJSON events with --json.
 import { resolve } from 'node:path';
 import { MediaStreamTrack } from 'werift';
-import { MediaRecorder } from 'werift/nonstandard';
 import { UsageError } from '../../core/errors.js';
 import { hostname } from 'node:os';
 import { ParticipantClient, type ReceivedTrack } from '../../client/participant-client.js';
 import { resolveRelay } from '../../client/relay-target.js';
+import { RtpRecorder } from '../../client/rtp-recorder.js';
 import { RtpSource } from '../../client/rtp-source.js';
 import { normaliseCode } from '../../signaling/protocol.js';
 import type { CliContext } from '../context.js';
@@ -37,15 +37,18 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   try {
     ctx.out.event({ event: 'joined', peerId: client.joined.peerId, role: client.joined.role, session: client.joined.session },
       () => `joined "${client.joined.session.title}" as ${client.joined.role}`);
-    let recorder: MediaRecorder | undefined;
-    if (typeof opts.record === 'string') {
-      recorder = new MediaRecorder({ path: resolve(opts.record), numOfTracks: 2, width: 1280, height: 720 });
-      const rec = recorder;
-      cleanups.push(() => rec.stop());
-    }
+    const recordPath = typeof opts.record === 'string' ? resolve(opts.record) : undefined;
+    const main: ReceivedTrack[] = [];
+    let recorder: Promise<RtpRecorder> | undefined;
     const onTrack = (t: ReceivedTrack) => {
       ctx.out.event({ event: 'track', mid: t.mid, kind: t.kind, slot: t.slot, ...(t.peerId ? { peerId: t.peerId } : {}) }, () => `receiving ${t.kind} (${t.slot})`);
-      if (recorder && t.slot === 'main') recorder.addTrack(t.track).catch((err: unknown) => ctx.out.info(String(err)));
+      if (!recordPath || t.slot !== 'main') return;
+      main.push(t);
+      if (main.length === 2 && !recorder) {
+        recorder = RtpRecorder.start(recordPath, main);
+        recorder.then(() => client.requestKeyframes(), (err: unknown) => ctx.out.info(String(err)));
+        cleanups.push(async () => (await recorder)?.stop());
+      }
     };
     client.eachTrack(onTrack);
     if (typeof opts.publish === 'string') {
@@ -75,6 +78,7 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
       client.on('ended', (r) => done(`ended: ${r}`));
       client.on('closed', () => done('closed'));
     });
+    clearInterval(stats);
     ctx.out.event({ event: 'left', reason, received: Object.fromEntries(client.received) }, () => `left (${reason})`);
   } finally {
     for (const c of cleanups.reverse()) await c();
