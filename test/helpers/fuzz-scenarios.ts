@@ -7,7 +7,7 @@ import { localSdp } from '../../src/relay/negotiation.js';
 import { garbageSdp, objectText, paddedPing, unjoinedFrame, validEntries, type MessageContext } from './fuzz-messages.js';
 import { check, checkRef, classify, expectedReplies, keyOf, Tally, type ConnectionState } from './fuzz-oracle.js';
 import type { Rng } from './fuzz-rng.js';
-import { FuzzSocket, unsolicited, type Frame } from './fuzz-socket.js';
+import { FuzzSocket, unsolicited, type Frame, type Inbound } from './fuzz-socket.js';
 
 export interface FuzzTarget {
   readonly url: string;
@@ -18,7 +18,11 @@ export interface FuzzTarget {
   /** A real publishing offer from a werift peer (the base of garbage SDPs). */
   readonly offer: string;
   readonly tally: Tally;
-  /** Loopback addresses the fuzz connects from: `outside` only ever sends wrong codes, `inside` joins. */
+  /**
+   * Loopback addresses the fuzz connects from (Linux routes all of 127.0.0.0/8 to lo): the relay rate-limits failed
+   * joins per address, so `outside` (only ever wrong codes) must not be the address that joins (`inside`) nor the
+   * observer's and final clients' 127.0.0.1.
+   */
   readonly from: { readonly outside: string; readonly inside: string; readonly floods: string };
 }
 
@@ -40,18 +44,17 @@ function wrongCode(rng: Rng, t: FuzzTarget): () => string {
 async function lockstep(s: FuzzSocket, frame: Frame, allowed: string[][], context: string, tally: Tally): Promise<void> {
   s.send(frame);
   tally.generated++;
-  const got: string[] = [];
+  const events: Inbound[] = [];
   try {
-    for (let i = 0; i < allowed[0]!.length; i++) {
-      const e = await s.next(context, { skip: unsolicited });
-      checkRef(e, frame, context);
-      got.push(keyOf(e));
-    }
+    for (let i = 0; i < allowed[0]!.length; i++) events.push(await s.next(context, { skip: unsolicited }));
   } catch (err) {
-    throw new Error(`${context}: relay answered [${got.join(', ')}] and then nothing; expected ${allowed.map((a) => `[${a.join(', ')}]`).join(' or ')}`, { cause: err });
+    const soFar = events.map(keyOf).join(', ');
+    throw new Error(`${context}: relay answered [${soFar}] and then nothing; expected ${allowed.map((a) => `[${a.join(', ')}]`).join(' or ')}`, { cause: err });
   }
+  const got = events.map(keyOf);
   for (const k of got) tally.count(k);
   check(got, allowed, context);
+  for (const e of events) checkRef(e, frame, context);
 }
 
 let barrierSeq = 0;
