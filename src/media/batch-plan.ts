@@ -51,7 +51,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 async function probeOnce(input: string, signal?: AbortSignal): Promise<Probed> {
   try {
-    const [info, s] = await Promise.all([probe(input, signal), stat(input)]);
+    // probe first: it turns a missing or unreadable input into INPUT_MISSING / INPUT_UNREADABLE with the path
+    // (racing a bare stat() would sometimes surface the raw ENOENT instead).
+    const info = await probe(input, signal);
+    const s = await stat(input);
     if (!info.video) return { error: new RuntimeError('INPUT_NO_VIDEO', { path: input }) };
     return { info, size: s.size, mtimeMs: s.mtimeMs };
   } catch (err) {

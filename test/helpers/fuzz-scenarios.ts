@@ -166,7 +166,10 @@ async function weriftSdp(role: 'answer' | 'offer', offer?: string): Promise<{ sd
 export const vanisher: Episode = async (rng, t, id) => {
   const s = await open(t, t.from.inside);
   const host = rng.chance(0.5);
-  const stage = rng.pick(['afterJoinSent', 'afterJoined', 'afterOffer', 'midPublish', 'afterPublishAnswer', 'afterAnswer', 'midConnect', 'midFragment'] as const);
+  const stage = rng.pick([
+    'afterJoinSent', 'afterJoined', 'afterOffer', 'afterAnswer', 'midFragment',
+    ...(host ? (['midPublish', 'afterPublishAnswer', 'midConnect'] as const) : []),
+  ] as const);
   const pcs: RTCPeerConnection[] = [];
   try {
     s.json({ type: 'join', code: t.code, name: `vanish ${id}`, venue: stage, ...(host ? { hostKey: t.hostKey } : {}) });
@@ -179,7 +182,7 @@ export const vanisher: Episode = async (rng, t, id) => {
         s.json({ type: 'subscribeAnswer', sdp: a.sdp, version: offer.version });
       }
     }
-    if (host && (stage === 'midPublish' || stage === 'afterPublishAnswer' || stage === 'midConnect')) {
+    if (stage === 'midPublish' || stage === 'afterPublishAnswer' || stage === 'midConnect') {
       const o = stage === 'midConnect' ? await weriftSdp('offer') : { sdp: t.offer, pc: undefined };
       if (o.pc) pcs.push(o.pc);
       s.json({ type: 'publish', sdp: o.sdp });
@@ -234,13 +237,14 @@ export const oversize: Episode = async (rng, t, id) => {
       { kind: 'binary', data: rng.bytes(65_537), what: 'binary of 64 KiB + 1' },
       { kind: 'rawText', data: Buffer.from(paddedPing(100_000)), what: 'raw text of 100 kB' },
     ]);
-    if (rng.chance(0.3)) {
+    const fragmented = rng.chance(0.3);
+    if (fragmented) {
       // Fragments that are small alone but add up to more than 64 KiB.
       s.send({ kind: 'text', text: 'x'.repeat(40_000), what: 'fragment 1' }, { fin: false });
       s.send({ kind: 'text', text: 'x'.repeat(40_000), what: 'fragment 2' }, { fin: true });
       t.tally.count('fragmented-oversize');
     } else s.send(big);
-    const code = await s.closed(`${id} ${big.what}`);
+    const code = await s.closed(`${id} ${fragmented ? 'two fragments of 40 000 bytes' : big.what}`);
     t.tally.count(`close:${code}`);
     if (code !== 1009) throw new Error(`${id}: an oversize frame was closed with ${code}, expected 1009`);
   } finally {
