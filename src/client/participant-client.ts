@@ -49,6 +49,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   #subscriber: RTCPeerConnection | undefined;
   #publisher: RTCPeerConnection | undefined;
   #streams: StreamSlot[] = [];
+  #answeredVersion = 0;
   #closed = false;
   joined!: Msg<'joined'>;
   lastState: Msg<'state'> | undefined;
@@ -143,6 +144,9 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
 
   async #answer(m: Msg<'subscribeOffer'>): Promise<void> {
     this.#streams = m.streams;
+    // An offer of a version already answered only relabels the streams (docs/protocol.md).
+    if (m.version <= this.#answeredVersion) return;
+    this.#answeredVersion = m.version;
     if (!this.#subscriber) {
       const debug = this.#keepPercent !== undefined ? { debug: { inboundPacketLoss: this.#keepPercent } } : {};
       const pc = new RTCPeerConnection({ ...clientPeerConfig(this.#address), ...debug });

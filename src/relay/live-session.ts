@@ -118,7 +118,8 @@ export class LiveSession {
   }
 
   layoutFor(p: Participant): Layout {
-    const main = this.#mainPeerId ? this.participants.get(this.#mainPeerId)?.publications : undefined;
+    // The main venue's own publisher is not sent its stream back (it would only waste its downlink).
+    const main = this.#mainPeerId && this.#mainPeerId !== p.id ? this.participants.get(this.#mainPeerId)?.publications : undefined;
     const seats = p.canPublish
       ? [...this.participants.values()]
           .filter((o) => o.id !== p.id && o.id !== this.#mainPeerId && (o.seat || o.role === 'host') && o.publishing)

@@ -50,6 +50,8 @@ export class Participant {
   /** peerId behind each pair of seat slots (index = pair number). */
   readonly #seatPairs: (string | undefined)[] = [];
   #version = 0;
+  /** The stream labels last sent, to skip announcements that change nothing. */
+  #announcedLabels = '';
   #awaitingAnswer: number | undefined;
   #renegotiate = false;
   #closed = false;
@@ -192,8 +194,13 @@ export class Participant {
 
   #announceStreams(): void {
     if (this.#awaitingAnswer !== undefined || !this.#subscriber?.localDescription) return;
-    // Same m-lines, new sources: re-send the current description so the client can relabel its tiles.
-    this.send({ type: 'subscribeOffer', sdp: this.#subscriber.localDescription.sdp, version: this.#version, streams: this.#streams() });
+    // Same m-lines, new sources: re-send the current description so the client can relabel its tiles —
+    // only when a label actually changed (joins and leaves of viewers change nothing here).
+    const streams = this.#streams();
+    const labels = JSON.stringify(streams);
+    if (labels === this.#announcedLabels) return;
+    this.#announcedLabels = labels;
+    this.send({ type: 'subscribeOffer', sdp: this.#subscriber.localDescription.sdp, version: this.#version, streams });
   }
 
   async #negotiate(): Promise<void> {
@@ -207,7 +214,9 @@ export class Participant {
     this.#awaitingAnswer = version;
     await pc.setLocalDescription(await pc.createOffer());
     const sdp = await localSdp(pc);
-    this.send({ type: 'subscribeOffer', sdp, version, streams: this.#streams() });
+    const streams = this.#streams();
+    this.#announcedLabels = JSON.stringify(streams);
+    this.send({ type: 'subscribeOffer', sdp, version, streams });
   }
 
   /** The client's answer to our offer `version`; a stale answer is ignored. */
