@@ -30,6 +30,7 @@ export class TypedEmitter<E extends EventMap> {
 
   /** Emit; a listener that throws is logged and does not break the others or the caller. */
   safeEmit<K extends keyof E & string>(event: K, ...args: E[K]): boolean {
+    if (this.#ee.listenerCount(event) === 0) return false; // hot paths emit per packet: skip the array copy
     const listeners = this.#ee.listeners(event);
     for (const l of listeners) {
       try {

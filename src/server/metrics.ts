@@ -80,7 +80,11 @@ abstract class Metric<L extends LabelSet> implements Renderable {
 
   /** The current value of one series (0 when never touched). */
   get(labels?: L): number {
-    return this.series.get(formatLabels(labels ?? {})) ?? 0;
+    const key = formatLabels(labels ?? {});
+    const got = this.#collect?.();
+    if (typeof got === 'number' && key === '') return got;
+    if (Array.isArray(got)) for (const row of got) if (formatLabels(row.labels) === key) return row.value;
+    return this.series.get(key) ?? 0;
   }
 
   protected add(labels: L | undefined, n: number): void {
@@ -237,20 +241,27 @@ export function createRelayMetrics(): RelayMetrics {
     nackRetransmits: registry.counter('jiaoyan_nack_retransmits_total', 'packets re-sent from the relay\'s history in answer to NACKs'),
     plis: registry.counter<{ direction: PliDirection }>('jiaoyan_plis_total', 'keyframe requests: up = sent to publishers, down = received from viewers', labelled),
   };
-  for (const direction of ['in', 'out'] as const) {
-    m.rtpPackets.inc({ direction }, 0);
-    m.rtpBytes.inc({ direction }, 0);
-  }
+  // Per-packet counts are plain numbers read at scrape time: formatting label keys for every packet cost ~5 %
+  // of the relay's CPU at 50 viewers.
+  const rtp = { inPackets: 0, inBytes: 0, outPackets: 0, outBytes: 0 };
+  m.rtpPackets.collect(() => [
+    { labels: { direction: 'in' }, value: rtp.inPackets },
+    { labels: { direction: 'out' }, value: rtp.outPackets },
+  ]);
+  m.rtpBytes.collect(() => [
+    { labels: { direction: 'in' }, value: rtp.inBytes },
+    { labels: { direction: 'out' }, value: rtp.outBytes },
+  ]);
   for (const direction of ['up', 'down'] as const) m.plis.inc({ direction }, 0);
   const stopProcess = registerProcessMetrics(registry);
 
   const onRtpIn = (bytes: number) => {
-    m.rtpPackets.inc({ direction: 'in' });
-    m.rtpBytes.inc({ direction: 'in' }, bytes);
+    rtp.inPackets++;
+    rtp.inBytes += bytes;
   };
   const onRtpOut = (bytes: number) => {
-    m.rtpPackets.inc({ direction: 'out' });
-    m.rtpBytes.inc({ direction: 'out' }, bytes);
+    rtp.outPackets++;
+    rtp.outBytes += bytes;
   };
   const onNack = (lost: number, retransmitted: number) => {
     m.nacks.inc();
