@@ -38,7 +38,8 @@ const codecOf = (section: { text: string }, pt: string | undefined): string => n
 /** The relay's media side, in a context (window) of its own so neither page is a throttled background tab. */
 async function peerPage(page: Page): Promise<Page> {
   const peer = await (await browser.newContext()).newPage();
-  page.context().on('close', () => void peer.context().close());
+  // The peer's context goes with the page's; when the whole browser is closing, that close may fail: ignore it.
+  page.context().on('close', () => void peer.context().close().catch((err: unknown) => err));
   await peer.goto(`${new URL(page.url()).origin}/peer`);
   return peer;
 }
