@@ -12,6 +12,20 @@ const log = logger('signaling');
 
 const MAX_BAD_FRAMES = 20;
 
+/**
+ * A broadcast (`state` to every participant) is one object sent to many sockets: turn it into JSON once.
+ * Keyed weakly by the message object, so nothing is kept after the broadcast.
+ */
+const serialised = new WeakMap<ServerMessage, string>();
+function serialise(message: ServerMessage): string {
+  let text = serialised.get(message);
+  if (text === undefined) {
+    text = JSON.stringify(message);
+    serialised.set(message, text);
+  }
+  return text;
+}
+
 export interface SocketLike {
   send(text: string): void;
   close(code: number, reason: string): void;
@@ -58,7 +72,7 @@ export class SignalingConnection {
   #send(message: ServerMessage): void {
     if (this.#closed) return;
     try {
-      this.#socket.send(JSON.stringify(message));
+      this.#socket.send(serialise(message));
     } catch (err) {
       log('send failed: %O', err);
     }
