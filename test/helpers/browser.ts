@@ -88,7 +88,7 @@ export function statSum(page: Page, pc: 'publish' | 'subscribe', type: string, k
 }
 
 /**
- * Wait until that stat sum exceeds `above`, polling from Node every 100 ms (getStats is async, and
+ * Wait until that stat sum exceeds `above`, polling from Node every 50 ms (getStats is async, and
  * page.waitForFunction would take the returned promise itself as "truthy").
  */
 export async function waitForStat(page: Page, pc: 'publish' | 'subscribe', type: string, kind: string, field: string, above = 0, timeoutMs = 30_000): Promise<number> {
@@ -97,7 +97,7 @@ export async function waitForStat(page: Page, pc: 'publish' | 'subscribe', type:
     const sum = await statSum(page, pc, type, kind, field);
     if (sum > above) return sum;
     if (Date.now() > end) throw new Error(`${pc} ${type} ${kind} ${field} stayed at ${sum} (wanted > ${above})`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
