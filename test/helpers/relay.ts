@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { MediaStreamTrack } from 'werift';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { RtpSource } from '../../src/client/rtp-source.js';
@@ -88,4 +89,23 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * Per-test clean-ups, run in reverse order after each test, and a loopback relay that is closed with them.
+ * Call once at the top of a test file.
+ */
+export function relayFixture(): { cleanups: (() => void | Promise<void>)[]; relay: () => Promise<TestRelay> } {
+  const cleanups: (() => void | Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    cleanups,
+    async relay() {
+      const r = await startTestRelay();
+      cleanups.push(() => r.running.close());
+      return r;
+    },
+  };
 }

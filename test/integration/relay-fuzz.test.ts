@@ -4,7 +4,7 @@
 // publisher and viewer (and a viewer that lived through it all) exchange media. Seeded: FUZZ_SEED=<n> to vary.
 import { request } from 'node:https';
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { clientPeerConfig } from '../../src/relay/media-config.js';
 import { localSdp } from '../../src/relay/negotiation.js';
@@ -14,18 +14,9 @@ import { joinCrowd, rawConnections } from '../helpers/fuzz-raw.js';
 import { fuzzSeed, Rng } from '../helpers/fuzz-rng.js';
 import { flooder, insider, outsider, oversize, runEpisodes, vanisher, type Episode, type FuzzTarget } from '../helpers/fuzz-scenarios.js';
 import { FuzzSocket } from '../helpers/fuzz-socket.js';
-import { api, createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, publishClip, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function relay(): Promise<TestRelay> {
-  const r = await startTestRelay();
-  cleanups.push(() => r.running.close());
-  return r;
-}
+const { cleanups, relay } = relayFixture();
 
 /** A real publishing offer (audio + video, sendonly) from a werift peer. */
 async function realOffer(): Promise<string> {

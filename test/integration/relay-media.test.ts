@@ -1,19 +1,10 @@
 // A real relay on loopback, real werift peers, real RTP from ffmpeg: media forwarding and the rules of roles.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { RefusedError } from '../../src/core/errors.js';
-import { api, createSession, publishClip, startTestRelay, text, until, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, publishClip, relayFixture, startTestRelay, text, until, type TestRelay } from '../helpers/relay.js';
 
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function relay(): Promise<TestRelay> {
-  const r = await startTestRelay();
-  cleanups.push(() => r.running.close());
-  return r;
-}
+const { cleanups, relay } = relayFixture();
 
 async function join(r: TestRelay, code: string, name: string, venue: string, hostKey?: string) {
   const c = await ParticipantClient.connect({ relay: r.running.url, code, name, venue, ca: r.ca, ...(hostKey ? { hostKey } : {}) });
