@@ -97,11 +97,14 @@ describe('the batch view store', () => {
   });
 });
 
-/** Resolve once a rendered frame satisfies `check` (React commits store updates asynchronously). */
+/**
+ * Resolve with the newest rendered frame that satisfies `check` (React commits store updates asynchronously).
+ * Not just the last frame: under CI=1 ink writes one more bare frame when the app exits.
+ */
 async function frameWhere(app: ReturnType<typeof render>, check: (frame: string) => boolean): Promise<string> {
   for (;;) {
-    const frame = app.lastFrame() ?? '';
-    if (check(frame)) return frame;
+    const frame = app.frames.findLast(check);
+    if (frame !== undefined) return frame;
     await new Promise((r) => setImmediate(r));
   }
 }
