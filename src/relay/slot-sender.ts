@@ -1,13 +1,10 @@
 // One m-line of a subscriber: forwards the packets of whichever publication is attached, as its own copies,
 // with continuous sequence numbers and timestamps across source changes, starting video on a keyframe.
-import { RtpHeader, RtpPacket, type RTCRtpSender } from 'werift';
-import { logger } from '../core/log.js';
+import type { RtpPacket, RTCRtpSender } from 'werift';
+import { LegWriter, ntpFromUnixMs } from './leg-writer.js';
 import type { RelayObserver } from './observer.js';
-import { PacketHistory } from './packet-history.js';
 import type { MediaKind, Publication } from './publication.js';
 import { isVp8KeyframeStart } from './vp8.js';
-
-const log = logger('relay:slot');
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
 
 export type SlotKind = 'main' | 'seat';
@@ -18,7 +15,7 @@ export class SlotSender {
   readonly slot: SlotKind;
   readonly sender: RTCRtpSender;
   readonly #observer: RelayObserver;
-  readonly #sent = new PacketHistory(2048);
+  readonly #writer: LegWriter;
   #publication: Publication | undefined;
   #unsubscribe: (() => void) | undefined;
   #waitingForKeyframe = false;
@@ -30,7 +27,6 @@ export class SlotSender {
   #lastSentAt = 0;
   #closed = false;
   readonly #disposers: (() => void)[] = [];
-  packets = 0;
 
   constructor(mid: string, kind: MediaKind, slot: SlotKind, sender: RTCRtpSender, observer: RelayObserver) {
     this.mid = mid;
@@ -38,11 +34,21 @@ export class SlotSender {
     this.slot = slot;
     this.sender = sender;
     this.#observer = observer;
+    this.#writer = new LegWriter(sender);
     this.#disposers.push(sender.onPictureLossIndication.subscribe(() => {
       observer.safeEmit('pli', 'down');
       this.#publication?.requestKeyframe();
     }).unSubscribe);
     this.#disposers.push(sender.onGenericNack.subscribe((nack) => this.#answerNack(nack.lost)).unSubscribe);
+  }
+
+  /** Packets sent on this m-line. */
+  get packets(): number {
+    return this.#writer.packets;
+  }
+
+  get bytes(): number {
+    return this.#writer.bytes;
   }
 
   get publication(): Publication | undefined {
@@ -56,6 +62,7 @@ export class SlotSender {
     this.#unsubscribe = undefined;
     this.#publication = publication;
     this.#rebase = true;
+    this.#writer.setClock(undefined);
     if (!publication || publication.closed) return;
     this.#waitingForKeyframe = this.kind === 'video';
     this.#unsubscribe = publication.subscribe((p) => this.#forward(p));
@@ -63,7 +70,7 @@ export class SlotSender {
   }
 
   #forward(packet: RtpPacket): void {
-    if (this.sender.dtlsTransport?.state !== 'connected') {
+    if (!this.#writer.connected) {
       // Not connected yet: whatever arrives now is lost, so video must start on a later keyframe.
       this.#waitingForKeyframe = this.kind === 'video';
       return;
@@ -84,51 +91,42 @@ export class SlotSender {
         this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
         this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
       }
+      this.#writer.setClock(this.#senderClock());
     }
-    const header = new RtpHeader({
-      marker: h.marker,
-      payloadType: h.payloadType,
-      sequenceNumber: (h.sequenceNumber + this.#seqOffset) & 0xffff,
-      timestamp: (h.timestamp + this.#tsOffset) >>> 0,
-      ssrc: h.ssrc,
-      extensions: [],
-    });
-    // Our own copy per leg: werift's sendRtp rewrites the header in place and caches the object.
-    const copy = new RtpPacket(header, packet.payload);
-    if (this.#lastSeq !== undefined && ((header.sequenceNumber - this.#lastSeq) & 0xffff) > 0x8000) return; // late reorder
-    this.#lastSeq = header.sequenceNumber;
-    this.#lastTs = header.timestamp;
+    const seq = (h.sequenceNumber + this.#seqOffset) & 0xffff;
+    if (this.#lastSeq !== undefined && ((seq - this.#lastSeq) & 0xffff) > 0x8000) return; // late reorder
+    const ts = (h.timestamp + this.#tsOffset) >>> 0;
+    this.#lastSeq = seq;
+    this.#lastTs = ts;
     this.#lastSentAt = Date.now();
-    this.packets++;
-    this.sender.sendRtp(copy).catch((err: unknown) => log('send on %s failed: %O', this.mid, err));
-    this.#carrySenderReport(h.timestamp);
-    this.#sent.put(copy);
-    this.#observer.safeEmit('rtpOut', copy.serializeSize);
+    // The publisher's packet is never touched: the writer serialises its own header for this leg.
+    this.#writer.write(seq, ts, h.marker, packet.payload);
+    this.#observer.safeEmit('rtpOut', packet.payload.length + 12);
   }
 
   /**
-   * werift builds its sender reports from the time it sent the last packet. Give it the publisher's own clock
-   * instead — the NTP time the publisher's last SR maps this packet's RTP timestamp to — so the viewer lines up
-   * audio and video exactly as the publisher captured them (lip-sync survives the relay).
+   * werift builds sender reports from the time of the last packet. Give it the publisher's own clock instead —
+   * the NTP time the publisher's last SR maps the last sent packet's RTP timestamp to — so the viewer lines up
+   * audio and video exactly as the publisher captured them (lip-sync survives the relay). Computed only when a
+   * report is due.
    */
-  #carrySenderReport(sourceTimestamp: number): void {
-    const sr = this.#publication?.senderReport;
-    if (!sr) return;
-    const ticks = ((sourceTimestamp - sr.rtp) | 0) / CLOCK[this.kind]; // signed 32-bit difference, in seconds
-    (this.sender as unknown as { ntpTimestamp: bigint }).ntpTimestamp = sr.ntp + BigInt(Math.round(ticks * 2 ** 32));
+  #senderClock() {
+    const clock = CLOCK[this.kind];
+    return {
+      ntp: (): bigint => {
+        const sr = this.#publication?.senderReport;
+        if (!sr || this.#lastTs === undefined) return ntpFromUnixMs(this.#lastSentAt || Date.now());
+        const sourceTs = (this.#lastTs - this.#tsOffset) >>> 0;
+        const seconds = ((sourceTs - sr.rtp) | 0) / clock; // signed 32-bit difference
+        return sr.ntp + BigInt(Math.round(seconds * 2 ** 32));
+      },
+    };
   }
 
-  /** werift answers NACKs from its last 128 packets; older ones come from our own history. */
+  /** Answer NACKs from this leg's own history (werift's holds 128 packets; ours 2048). */
   #answerNack(lost: number[]): void {
     let resent = 0;
-    const cache = (this.sender as unknown as { rtpCache?: (RtpPacket | undefined)[] }).rtpCache ?? [];
-    for (const seq of lost) {
-      if (cache[seq % 128]?.header.sequenceNumber === seq) continue;
-      const p = this.#sent.get(seq);
-      if (!p) continue;
-      resent++;
-      this.sender.dtlsTransport.sendRtp(p.payload, p.header).catch((err: unknown) => log('resend failed: %O', err));
-    }
+    for (const seq of lost) if (this.#writer.resend(seq)) resent++;
     this.#observer.safeEmit('nack', lost.length, resent);
   }
 
@@ -138,5 +136,6 @@ export class SlotSender {
     this.#unsubscribe?.();
     for (const d of this.#disposers) d();
     this.#publication = undefined;
+    this.#writer.clear();
   }
 }

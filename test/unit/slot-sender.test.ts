@@ -1,5 +1,6 @@
-// SlotSender against a stand-in for werift's RTCRtpSender (a third-party object): copies per leg, continuous
-// numbering across sources, keyframe gating, and NACKs answered from the relay's own history.
+// SlotSender against a stand-in for werift's RTCRtpSender and its DTLS transport (third-party objects): the
+// publisher's packet untouched, continuous numbering across sources, keyframe gating, NACKs answered from the
+// relay's own history, and sender reports built from the publisher's clock.
 import { describe, expect, it } from 'vitest';
 import { RtpHeader, RtpPacket } from 'werift';
 import { RelayObserver } from '../../src/relay/observer.js';
@@ -8,25 +9,34 @@ import { SlotSender } from '../../src/relay/slot-sender.js';
 
 type Listener = (p: RtpPacket) => void;
 
+interface Wire {
+  sequenceNumber: number;
+  timestamp: number;
+  ssrc: number;
+  payloadType: number;
+  payload: Buffer;
+}
+
 function fakeSender() {
   const pli: (() => void)[] = [];
   const nack: ((n: { lost: number[] }) => void)[] = [];
-  const sent: RtpPacket[] = [];
-  const resent: RtpHeader[] = [];
+  const sent: Wire[] = [];
+  let rtcpLoops = 0;
   const sender = {
-    dtlsTransport: { state: 'connected', sendRtp: async (_payload: Buffer, header: RtpHeader) => void resent.push(header) },
+    ssrc: 4242,
+    codec: { payloadType: 111 },
+    headerExtensions: [],
+    runRtcp: () => void rtcpLoops++,
+    // The transport serialises the header before its first await: record what would go on the wire.
+    dtlsTransport: {
+      state: 'connected',
+      sendRtp: async (payload: Buffer, h: RtpHeader) =>
+        void sent.push({ sequenceNumber: h.sequenceNumber, timestamp: h.timestamp, ssrc: h.ssrc, payloadType: h.payloadType, payload }),
+    },
     onPictureLossIndication: { subscribe: (f: () => void) => (pli.push(f), { unSubscribe: () => undefined }) },
     onGenericNack: { subscribe: (f: (n: { lost: number[] }) => void) => (nack.push(f), { unSubscribe: () => undefined }) },
-    // werift rewrites ssrc in place and caches only the last 128 packets
-    rtpCache: [] as RtpPacket[],
-    ntpTimestamp: 0n,
-    sendRtp: async (p: RtpPacket) => {
-      p.header.ssrc = 4242;
-      sender.rtpCache[p.header.sequenceNumber % 128] = p;
-      sent.push(p);
-    },
   };
-  return { sender, sent, resent, pli, nack };
+  return { sender, sent, pli, nack, rtcpLoops: () => rtcpLoops, report: () => sender as unknown as { ntpTimestamp: bigint; rtpTimestamp: number; packetCount: number; octetCount: number } };
 }
 
 function fakePublication(kind: 'audio' | 'video', peerId: string) {
@@ -44,15 +54,18 @@ const packet = (seq: number, ts: number, payload = [0x10, 0x01]) =>
   new RtpPacket(new RtpHeader({ sequenceNumber: seq, timestamp: ts, payloadType: 96, ssrc: 1111 }), Buffer.from(payload));
 
 describe('a slot sender', () => {
-  it('never hands werift the publisher’s packet object', () => {
+  it('sends with its own SSRC and payload type and leaves the publisher’s packet untouched', () => {
     const f = fakeSender();
     const slot = new SlotSender('1', 'audio', 'main', f.sender as never, new RelayObserver());
     const p = fakePublication('audio', 'a');
     slot.attach(p.pub);
     const original = packet(100, 1000);
     p.emit(original);
-    expect(f.sent[0]).not.toBe(original);
-    expect(original.header.ssrc).toBe(1111);
+    expect(f.sent[0]).toMatchObject({ sequenceNumber: 100, timestamp: 1000, ssrc: 4242, payloadType: 111 });
+    expect(f.sent[0]!.payload).toBe(original.payload);
+    expect(original.header).toMatchObject({ ssrc: 1111, payloadType: 96, sequenceNumber: 100 });
+    expect(f.rtcpLoops()).toBe(1);
+    expect(f.report()).toMatchObject({ rtpTimestamp: 1000, packetCount: 1, octetCount: 2 });
   });
 
   it('starts video on a keyframe and asks for one when attached', () => {
@@ -64,7 +77,7 @@ describe('a slot sender', () => {
     p.emit(packet(1, 0)); // interframe: dropped
     p.emit(packet(2, 3000, [0x10, 0x00])); // keyframe start
     p.emit(packet(3, 3000));
-    expect(f.sent.map((x) => x.header.sequenceNumber)).toEqual([2, 3]);
+    expect(f.sent.map((x) => x.sequenceNumber)).toEqual([2, 3]);
   });
 
   it('continues sequence numbers and timestamps when the source changes', () => {
@@ -78,9 +91,9 @@ describe('a slot sender', () => {
     slot.attach(b.pub);
     b.emit(packet(9000, 777_000));
     b.emit(packet(9001, 777_960));
-    const seqs = f.sent.map((x) => x.header.sequenceNumber);
+    const seqs = f.sent.map((x) => x.sequenceNumber);
     expect(seqs).toEqual([500, 501, 502, 503]);
-    const ts = f.sent.map((x) => x.header.timestamp);
+    const ts = f.sent.map((x) => x.timestamp);
     expect(ts[2]! - ts[1]!).toBeGreaterThan(0);
     expect(ts[3]! - ts[2]!).toBe(960);
   });
@@ -91,8 +104,9 @@ describe('a slot sender', () => {
     const a = fakePublication('audio', 'a');
     slot.attach(a.pub);
     for (let i = 0; i < 600; i++) a.emit(packet(i, i * 960));
-    f.nack[0]!({ lost: [10, 599] }); // 10 is long gone from werift's cache; 599 is still there
-    expect(f.resent.map((h) => h.sequenceNumber)).toEqual([10]);
+    f.sent.length = 0;
+    f.nack[0]!({ lost: [10, 599, 3000] }); // 10 is long past werift's 128 packets; 3000 was never sent
+    expect(f.sent.map((w) => [w.sequenceNumber, w.timestamp, w.ssrc])).toEqual([[10, 9600, 4242], [599, 575_040, 4242]]);
   });
 
   it('passes viewers’ keyframe requests to the publication', () => {
@@ -113,6 +127,7 @@ describe('a slot sender', () => {
     const ntp = 0xe000_0000_0000_0000n;
     p.raw.senderReport = { ntp, rtp: 48_000 };
     p.emit(packet(1, 48_000 + 24_000)); // half a second after the report
-    expect(f.sender.ntpTimestamp - ntp).toBe(2n ** 31n);
+    expect(f.report().ntpTimestamp - ntp).toBe(2n ** 31n);
+    expect(f.report().rtpTimestamp).toBe(72_000);
   });
 });

@@ -1,0 +1,125 @@
+// The write end of one viewer m-line: puts RTP on the wire through werift's DTLS/SRTP transport directly.
+// werift's own RTCRtpSender.sendRtp does per-packet work a relay leg does not need (an NTP time formatted through
+// a string, header-extension maps, a send-side estimator that sorts its whole history on every packet) and was the
+// largest cost of a fan-out after SRTP itself. This writer keeps only what the leg needs: its SSRC and payload
+// type, the counters werift's RTCP loop reads for sender reports, and a history of what it sent for NACKs.
+import { RtpHeader, type RTCRtpSender } from 'werift';
+import { logger } from '../core/log.js';
+
+const log = logger('relay:leg');
+
+/** What a sender report needs: the RTP timestamp last sent and the wall clock (NTP, 64-bit) it stands for. */
+export interface SenderClock {
+  ntp(): bigint;
+}
+
+/** NTP (seconds since 1900, 32.32 fixed point) for a Unix time in ms. */
+export function ntpFromUnixMs(ms: number): bigint {
+  const seconds = Math.floor(ms / 1000);
+  const fraction = Math.floor(((ms - seconds * 1000) / 1000) * 2 ** 32);
+  return (BigInt(seconds + 2_208_988_800) << 32n) | BigInt(fraction >>> 0);
+}
+
+interface WeriftSenderInternals {
+  ssrc: number;
+  codec?: { payloadType: number };
+  headerExtensions: unknown[];
+  runRtcp(): void;
+}
+
+export class LegWriter {
+  readonly sender: RTCRtpSender;
+  readonly #size: number;
+  // The sent history, without an object per packet: payloads are the publisher's (never mutated), the header
+  // fields that differ per leg live in typed arrays indexed by sequence number.
+  readonly #payloads: (Buffer | undefined)[];
+  readonly #seqs: Int32Array;
+  readonly #timestamps: Uint32Array;
+  readonly #markers: Uint8Array;
+  /** One header object, filled and serialised synchronously by each write (werift's encrypt copies it). */
+  readonly #header = new RtpHeader({ extensions: [] });
+  #rtcpStarted = false;
+  #lastTimestamp = 0;
+  #packets = 0;
+  #octets = 0;
+  #clock: SenderClock | undefined;
+  packets = 0;
+  bytes = 0;
+
+  constructor(sender: RTCRtpSender, historySize = 2048) {
+    this.sender = sender;
+    this.#size = historySize;
+    this.#payloads = new Array<Buffer | undefined>(historySize);
+    this.#seqs = new Int32Array(historySize).fill(-1);
+    this.#timestamps = new Uint32Array(historySize);
+    this.#markers = new Uint8Array(historySize);
+    // werift's RTCP loop builds sender reports from these fields; serve them from this writer, computed only
+    // when a report is due (a couple of times a second) instead of on every packet.
+    const self = this;
+    const ignore = () => undefined;
+    Object.defineProperties(sender, {
+      rtpTimestamp: { get: () => self.#lastTimestamp, set: ignore, configurable: true },
+      packetCount: { get: () => self.#packets >>> 0, set: ignore, configurable: true },
+      octetCount: { get: () => self.#octets >>> 0, set: ignore, configurable: true },
+      ntpTimestamp: { get: () => self.#clock?.ntp() ?? ntpFromUnixMs(Date.now()), set: ignore, configurable: true },
+    });
+  }
+
+  get connected(): boolean {
+    return this.sender.dtlsTransport?.state === 'connected';
+  }
+
+  /** Where sender reports take their wall clock from (the publisher's, for lip-sync). */
+  setClock(clock: SenderClock | undefined): void {
+    this.#clock = clock;
+  }
+
+  /** Send one packet as this leg's own: its SSRC and payload type, the given number, timestamp and marker. */
+  write(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer): void {
+    const internals = this.sender as unknown as WeriftSenderInternals;
+    const codec = internals.codec;
+    if (!codec || !this.connected) return;
+    const i = sequenceNumber % this.#size;
+    this.#payloads[i] = payload;
+    this.#seqs[i] = sequenceNumber;
+    this.#timestamps[i] = timestamp;
+    this.#markers[i] = marker ? 1 : 0;
+    this.#lastTimestamp = timestamp;
+    this.#packets++;
+    this.#octets += payload.length;
+    this.packets++;
+    this.bytes += payload.length;
+    this.#send(sequenceNumber, timestamp, marker, payload, internals.ssrc, codec.payloadType);
+    if (!this.#rtcpStarted) {
+      this.#rtcpStarted = true;
+      internals.runRtcp();
+    }
+  }
+
+  /** Send again what this leg sent as `sequenceNumber`, if still in its history. */
+  resend(sequenceNumber: number): boolean {
+    const i = sequenceNumber % this.#size;
+    const payload = this.#payloads[i];
+    if (!payload || this.#seqs[i] !== sequenceNumber) return false;
+    const internals = this.sender as unknown as WeriftSenderInternals;
+    if (!internals.codec || !this.connected) return false;
+    this.#send(sequenceNumber, this.#timestamps[i]!, this.#markers[i] === 1, payload, internals.ssrc, internals.codec.payloadType);
+    return true;
+  }
+
+  #send(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer, ssrc: number, payloadType: number): void {
+    const h = this.#header;
+    h.sequenceNumber = sequenceNumber;
+    h.timestamp = timestamp;
+    h.marker = marker;
+    h.ssrc = ssrc;
+    h.payloadType = payloadType;
+    this.sender.dtlsTransport.sendRtp(payload, h).catch((err: unknown) => log('send failed: %O', err));
+  }
+
+  /** Forget the history (the m-line is closing). */
+  clear(): void {
+    this.#payloads.fill(undefined);
+    this.#seqs.fill(-1);
+  }
+}
