@@ -20,6 +20,8 @@ export interface ClientOptions {
   readonly name: string;
   readonly venue: string;
   readonly hostKey?: string;
+  /** Join as a monitor: no media, not listed (status, chat, venue and seat commands). */
+  readonly monitor?: boolean;
   /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
   readonly ca?: string;
   /** werift's loss simulation on the receiving side (percent of packets KEPT, werift's convention), for tests. */
@@ -36,6 +38,11 @@ export interface ReceivedTrack {
 
 export type ClientEvents = {
   state: [Msg<'state'>];
+  status: [Msg<'status'>];
+  chat: [Msg<'chat'>['message']];
+  /** The host granted (true) or revoked (false) a seat, or our own takeSeat was answered. */
+  seat: [boolean];
+  mutedByHost: ['audio' | 'video'];
   track: [ReceivedTrack];
   error: [Msg<'error'>];
   ended: [string];
@@ -53,6 +60,11 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   #closed = false;
   joined!: Msg<'joined'>;
   lastState: Msg<'state'> | undefined;
+  lastStatus: Msg<'status'> | undefined;
+  /** The discussion so far (history on join, then every new message). */
+  readonly chat: Msg<'chat'>['message'][] = [];
+  #chatHistory: Promise<void>;
+  #chatHistoryArrived!: () => void;
   readonly tracks: ReceivedTrack[] = [];
   /** Packets received per mid. */
   readonly received = new Map<string, number>();
@@ -61,6 +73,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     super();
     this.#ws = ws;
     this.#address = address;
+    this.#chatHistory = new Promise((resolve) => (this.#chatHistoryArrived = resolve));
   }
 
   /** Connect and join; rejects with RefusedError (exit 4) for a wrong code or key, RuntimeError when unreachable. */
@@ -78,7 +91,10 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     ws.on('message', (data) => client.#onMessage(data.toString()));
     ws.on('close', () => client.close());
     const joined = client.#next('joined');
-    client.send({ type: 'join', code: opts.code, name: opts.name, venue: opts.venue, ...(opts.hostKey ? { hostKey: opts.hostKey } : {}) });
+    client.send({
+      type: 'join', code: opts.code, name: opts.name, venue: opts.venue,
+      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.monitor ? { monitor: true } : {}),
+    });
     try {
       client.joined = await joined;
     } catch (err) {
@@ -134,6 +150,24 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
       case 'error':
         this.safeEmit('error', m);
         break;
+      case 'status':
+        this.lastStatus = m;
+        this.safeEmit('status', m);
+        break;
+      case 'chatHistory':
+        this.chat.unshift(...m.messages);
+        this.#chatHistoryArrived();
+        break;
+      case 'chat':
+        this.chat.push(m.message);
+        this.safeEmit('chat', m.message);
+        break;
+      case 'seat':
+        this.safeEmit('seat', m.granted);
+        break;
+      case 'mutedByHost':
+        this.safeEmit('mutedByHost', m.kind);
+        break;
       case 'ended':
         this.safeEmit('ended', m.reason);
         break;
@@ -165,6 +199,54 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
     await pc.setLocalDescription(await pc.createAnswer());
     this.send({ type: 'subscribeAnswer', sdp: await localSdp(pc), version: m.version });
+  }
+
+  /**
+   * Send a request the relay answers with `ack` (chat and host requests); resolves on the ack, rejects with the
+   * relay's error (RefusedError → exit 4).
+   */
+  async request(message: Extract<ClientMessage, { type: 'chat' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }>, timeoutMs = 15_000): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => finish(() => reject(new RuntimeError('RELAY_NO_ANSWER', { request: message.type }))), timeoutMs);
+      const onMessage = (m: ServerMessage) => {
+        if (m.type === 'ack' && m.ref === message.type) finish(resolve);
+        else if (m.type === 'error' && m.ref === message.type) finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
+      };
+      const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
+      const finish = (f: () => void) => {
+        clearTimeout(timer);
+        this.#waiters.delete(onMessage);
+        this.off('closed', onClose);
+        f();
+      };
+      this.#waiters.add(onMessage);
+      this.once('closed', onClose);
+    });
+    this.send(message);
+    await done;
+  }
+
+  /** Resolves once the discussion history sent after joining has arrived. */
+  chatHistory(): Promise<void> {
+    return this.#chatHistory;
+  }
+
+  /** Resolves with the first state that satisfies `check` (the current one included). */
+  stateWhere(check: (s: Msg<'state'>) => boolean, timeoutMs = 15_000): Promise<Msg<'state'>> {
+    if (this.lastState && check(this.lastState)) return Promise.resolve(this.lastState);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('state', onState);
+        reject(new RuntimeError('RELAY_NO_ANSWER', { request: 'state' }));
+      }, timeoutMs);
+      const onState = (s: Msg<'state'>) => {
+        if (!check(s)) return;
+        clearTimeout(timer);
+        this.off('state', onState);
+        resolve(s);
+      };
+      this.on('state', onState);
+    });
   }
 
   /** Call `fn` for every track received so far and every one to come. */

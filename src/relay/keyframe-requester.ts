@@ -33,6 +33,28 @@ export class KeyframeRequester {
     }
   }
 
+  /**
+   * A request that cannot wait out the interval (a venue handoff): sent now unless a PLI went out in the last
+   * `minGapMs`, else as soon as that gap has passed. Still counted against the same window.
+   */
+  requestUrgent(minGapMs = 250): void {
+    if (this.#closed) return;
+    this.requested++;
+    const wait = this.#last + minGapMs - this.#now();
+    if (wait <= 0) {
+      if (this.#pending) clearTimeout(this.#pending);
+      this.#pending = undefined;
+      this.#fire();
+      return;
+    }
+    if (this.#pending) clearTimeout(this.#pending);
+    this.#pending = setTimeout(() => {
+      this.#pending = undefined;
+      this.#fire();
+    }, wait);
+    this.#pending.unref();
+  }
+
   #fire(): void {
     if (this.#closed) return;
     this.#last = this.#now();

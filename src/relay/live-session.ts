@@ -1,12 +1,17 @@
-// A live session: its participants, seats and the main venue; decides who receives what.
+// A live session: its participants, seats, the program feed (main venue) and rundown, and the discussion;
+// decides who receives what. Host actions are methods here; the signaling layer checks nothing but the role.
 import { randomUUID } from 'node:crypto';
 import type { PeerConfig } from 'werift';
 import { InvalidStateError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import type { Role, ServerMessage } from '../signaling/protocol.js';
+import type { ChatMessage, Role, RundownStep, ServerMessage } from '../signaling/protocol.js';
+import { ChatRoom, type ChatSink } from './chat-room.js';
 import type { RelayObserver } from './observer.js';
+import type { MediaKind, PacketSource } from './packet-source.js';
 import { Participant, type Layout } from './participant.js';
-import type { MediaKind, Publication } from './publication.js';
+import { ProgramFeed, type ProgramSource } from './program-feed.js';
+import { parseRundown } from './rundown.js';
+import { SessionStatusReporter, type LoadProbe } from './session-status.js';
 
 const log = logger('relay:session');
 
@@ -16,29 +21,62 @@ export interface SessionDescriptor {
   readonly title: string;
   readonly kind: string;
   readonly seats: number;
+  /** Rundown steps as given ("教育中心:开场"); plain venue names are steps too. */
   readonly venues: readonly string[];
+  /** Whether viewers may take a free seat themselves (else: raise a hand, the host grants). Default true. */
+  readonly selfSeat?: boolean;
+  /** The current rundown step, as last saved. */
+  readonly step?: number | null;
+  /** When the session was created (ISO 8601): chat times count from here. */
+  readonly createdAt?: string;
+}
+
+/** What the relay's owner provides to every session: persistence and load figures. */
+export interface SessionHooks {
+  readonly chat?: ChatSink;
+  /** Persist the rundown's current step. */
+  saveStep?(sessionId: string, step: number): void;
+  readonly load?: LoadProbe;
 }
 
 export interface JoinRequest {
   readonly name: string;
   readonly venue: string;
   readonly role: Role;
+  readonly monitor?: boolean;
   readonly send: (message: ServerMessage) => void;
+  readonly disconnect: (reason: string) => void;
 }
 
 export class LiveSession {
   readonly info: SessionDescriptor;
   readonly participants = new Map<string, Participant>();
+  readonly program = new ProgramFeed();
+  readonly rundown: readonly RundownStep[];
+  readonly chat: ChatRoom;
   readonly #peerConfig: Partial<PeerConfig>;
   readonly #observer: RelayObserver;
-  #mainPeerId: string | null = null;
+  readonly #hooks: SessionHooks;
+  readonly #status: SessionStatusReporter;
+  /** The venue's participant the host pushed to (kept while it publishes). */
+  #pushedPeerId: string | null = null;
+  #step: number | null;
   #closed = false;
   #layoutQueued = false;
 
-  constructor(info: SessionDescriptor, peerConfig: Partial<PeerConfig>, observer: RelayObserver) {
+  constructor(info: SessionDescriptor, peerConfig: Partial<PeerConfig>, observer: RelayObserver, hooks: SessionHooks = {}) {
     this.info = info;
+    this.rundown = parseRundown(info.venues);
+    this.#step = info.step ?? null;
     this.#peerConfig = peerConfig;
     this.#observer = observer;
+    this.#hooks = hooks;
+    this.chat = new ChatRoom(info.id, info.createdAt ? Date.parse(info.createdAt) : Date.now(), hooks.chat);
+    this.#status = new SessionStatusReporter(this, hooks.load);
+    this.program.on('changed', () => {
+      this.#scheduleLayout();
+      this.broadcastState();
+    });
   }
 
   get closed(): boolean {
@@ -46,7 +84,11 @@ export class LiveSession {
   }
 
   get mainPeerId(): string | null {
-    return this.#mainPeerId;
+    return this.program.current?.peerId ?? null;
+  }
+
+  get selfSeat(): boolean {
+    return this.info.selfSeat ?? true;
   }
 
   get seatsTaken(): number {
@@ -58,22 +100,38 @@ export class LiveSession {
   join(req: JoinRequest): Participant {
     if (this.#closed) throw new InvalidStateError('LiveSession');
     const p = new Participant({
-      id: randomUUID(), sessionId: this.info.id, name: req.name, venue: req.venue, role: req.role,
-      peerConfig: this.#peerConfig, observer: this.#observer, send: req.send,
+      id: randomUUID(), sessionId: this.info.id, name: req.name, venue: req.venue, role: req.role, monitor: req.monitor ?? false,
+      peerConfig: this.#peerConfig, observer: this.#observer, send: req.send, disconnect: req.disconnect,
       onPublicationsChanged: () => this.#publicationsChanged(),
     });
     this.participants.set(p.id, p);
     this.#observer.safeEmit('peerJoined', this.info.id, p.id);
-    log('%s joined %s as %s (%s, %s)', p.id, this.info.code, p.role, p.name, p.venue);
-    this.#scheduleLayout();
-    this.broadcastState();
+    log('%s joined %s as %s%s (%s, %s)', p.id, this.info.code, p.role, p.monitor ? ' monitor' : '', p.name, p.venue);
+    if (p.monitor) {
+      p.send(this.stateMessage());
+      if (p.role === 'host') this.#status.watch(p);
+    } else {
+      this.#scheduleLayout();
+      this.broadcastState();
+    }
+    this.chat.history().then((messages) => p.send({ type: 'chatHistory', messages }), (err: unknown) => log('chat history: %O', err));
     return p;
   }
 
+  // ── Seats and hands ─────────────────────────────────────────────────────────────────────────────────────────
+
+  /** A viewer takes a free seat (where the kind allows it). The host publishes without one: nothing to do. */
   takeSeat(p: Participant): void {
+    if (p.monitor) throw new RefusedError('MONITOR_NO_MEDIA');
     if (p.role === 'host' || p.seat) return;
+    if (!this.selfSeat) throw new RefusedError('SEAT_BY_HOST');
+    this.#seat(p);
+  }
+
+  #seat(p: Participant): void {
     if (this.seatsTaken >= this.info.seats) throw new RefusedError('SEAT_FULL', { seats: this.info.seats });
     p.seat = true;
+    p.hand = false;
     p.role = 'speaker';
     this.#scheduleLayout();
     this.broadcastState();
@@ -88,17 +146,92 @@ export class LiveSession {
     this.broadcastState();
   }
 
-  setMuted(p: Participant, kind: MediaKind, muted: boolean): void {
-    p.muted[kind] = muted;
+  raiseHand(p: Participant, raised: boolean): void {
+    if (p.monitor || p.role === 'host' || p.seat) return;
+    if (p.hand === raised) return;
+    p.hand = raised;
     this.broadcastState();
+  }
+
+  grantSeat(target: Participant): void {
+    if (target.role === 'host' || target.monitor) throw new RefusedError('HOST_HAS_NO_SEAT');
+    if (target.seat) throw new RefusedError('SEAT_ALREADY_HELD', { name: target.name });
+    this.#seat(target);
+    target.send({ type: 'seat', granted: true });
+  }
+
+  revokeSeat(target: Participant): void {
+    if (!target.seat) throw new RefusedError('SEAT_NOT_HELD', { name: target.name });
+    this.leaveSeat(target);
+    target.send({ type: 'seat', granted: false });
+  }
+
+  /** One's own microphone / camera. */
+  setMuted(p: Participant, kind: MediaKind, muted: boolean): void {
+    p.setMuted(kind, muted);
+    this.broadcastState();
+  }
+
+  /** The host turns someone's microphone or camera off. Nobody but its owner turns it back on. */
+  muteParticipant(target: Participant, kind: MediaKind): void {
+    target.setMuted(kind, true);
+    target.send({ type: 'mutedByHost', kind });
+    this.broadcastState();
+  }
+
+  removeParticipant(target: Participant): void {
+    target.send({ type: 'ended', reason: 'removed' });
+    target.disconnect('removed');
+    this.leave(target);
+  }
+
+  /** A participant by peer id (monitors excluded), or RefusedError. */
+  participant(peerId: string): Participant {
+    const p = this.participants.get(peerId);
+    if (!p || p.monitor) throw new RefusedError('PEER_UNKNOWN', { peer: peerId });
+    return p;
   }
 
   leave(p: Participant): void {
     if (!this.participants.delete(p.id)) return;
     p.close();
+    this.#status.unwatch(p);
+    this.chat.forget(p.id);
+    if (this.#pushedPeerId === p.id) this.#pushedPeerId = null;
     this.#observer.safeEmit('peerLeft', this.info.id, p.id);
     log('%s left %s', p.id, this.info.code);
-    this.#publicationsChanged();
+    if (!p.monitor) this.#publicationsChanged();
+  }
+
+  // ── Main venue and rundown ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Hand the main venue to `venue`: switches on its next keyframe. Refused when nobody there publishes. */
+  pushVenue(venue: string): void {
+    const there = [...this.participants.values()].filter((p) => !p.monitor && p.venue === venue);
+    if (there.length === 0) throw new RefusedError('VENUE_ABSENT', { venue });
+    const publishing = there.filter((p) => p.publishing && (p.role === 'host' || p.seat));
+    const chosen = publishing.find((p) => p.role === 'host') ?? publishing.sort((a, b) => a.joinedAt - b.joinedAt)[0];
+    if (!chosen) throw new RefusedError('VENUE_NOT_PUBLISHING', { venue });
+    this.#pushedPeerId = chosen.id;
+    log('%s: main venue → %s (%s)', this.info.code, venue, chosen.id);
+    this.#chooseMain();
+  }
+
+  /** Step the rundown on and push its venue; the step stays where it was if the push is refused. */
+  nextStep(): RundownStep {
+    if (this.rundown.length === 0) throw new RefusedError('RUNDOWN_EMPTY');
+    const next = this.#step === null ? 0 : this.#step + 1;
+    const step = this.rundown[next];
+    if (!step) throw new RefusedError('RUNDOWN_END', { step: this.rundown[this.rundown.length - 1]!.label });
+    this.pushVenue(step.venue);
+    this.#step = next;
+    this.#hooks.saveStep?.(this.info.id, next);
+    this.broadcastState();
+    return step;
+  }
+
+  get step(): number | null {
+    return this.#step;
   }
 
   #publicationsChanged(): void {
@@ -108,24 +241,32 @@ export class LiveSession {
     this.broadcastState();
   }
 
-  /** The main venue: the host while publishing, else the current main if still publishing, else the first seat. */
+  /** The pushed venue while it publishes, else the host while publishing, else the current main, else the first seat. */
   #chooseMain(): void {
-    const all = [...this.participants.values()];
+    const all = [...this.participants.values()].filter((p) => !p.monitor);
+    const live = (p: Participant | undefined) => (p && p.publishing && (p.role === 'host' || p.seat) ? p : undefined);
+    const pushed = live(this.#pushedPeerId ? this.participants.get(this.#pushedPeerId) : undefined);
+    if (!pushed) this.#pushedPeerId = null;
     const host = all.find((p) => p.role === 'host' && p.publishing);
-    const current = this.#mainPeerId ? this.participants.get(this.#mainPeerId) : undefined;
-    const next = host ?? (current?.publishing ? current : undefined) ?? all.filter((p) => p.seat && p.publishing).sort((a, b) => a.joinedAt - b.joinedAt)[0];
-    this.#mainPeerId = next?.id ?? null;
+    const currentId = this.program.pending?.peerId ?? this.program.current?.peerId;
+    const current = live(currentId ? this.participants.get(currentId) : undefined);
+    const next = pushed ?? host ?? current ?? all.filter((p) => p.seat && p.publishing).sort((a, b) => a.joinedAt - b.joinedAt)[0];
+    this.program.set(next ? sourceOf(next) : undefined);
   }
 
   layoutFor(p: Participant): Layout {
     // The main venue's own publisher is not sent its stream back (it would only waste its downlink).
-    const main = this.#mainPeerId && this.#mainPeerId !== p.id ? this.participants.get(this.#mainPeerId)?.publications : undefined;
+    const main = new Map<MediaKind, PacketSource>();
+    if (this.program.current && this.program.current.peerId !== p.id) {
+      main.set('audio', this.program.audio);
+      main.set('video', this.program.video);
+    }
     const seats = p.canPublish
       ? [...this.participants.values()]
-          .filter((o) => o.id !== p.id && o.id !== this.#mainPeerId && (o.seat || o.role === 'host') && o.publishing)
+          .filter((o) => o.id !== p.id && o.id !== this.mainPeerId && !o.monitor && (o.seat || o.role === 'host') && o.publishing)
           .map((o) => ({ peerId: o.id, publications: o.publications }))
       : [];
-    return { main: main ?? new Map<MediaKind, Publication>(), seats };
+    return { main, seats };
   }
 
   /** Re-point everyone's slots once per tick, however many changes happened. */
@@ -136,6 +277,7 @@ export class LiveSession {
       this.#layoutQueued = false;
       if (this.#closed) return;
       for (const p of this.participants.values()) {
+        if (p.monitor) continue;
         p.applyLayout(this.layoutFor(p)).catch((err: unknown) => {
           log('layout for %s failed: %O', p.id, err);
           p.send({ type: 'error', code: 'INTERNAL', message: (err as Error).message });
@@ -144,18 +286,33 @@ export class LiveSession {
     });
   }
 
-  stateMessage(): ServerMessage {
-    const participants = [...this.participants.values()].map((p) => ({
-      peerId: p.id, name: p.name, venue: p.venue, role: p.role, seat: p.seat, publishing: p.publishing, muted: { ...p.muted },
+  // ── Discussion ──────────────────────────────────────────────────────────────────────────────────────────────
+
+  postChat(p: Participant, text: string): ChatMessage {
+    const message = this.chat.post({ peerId: p.id, name: p.name, venue: p.venue }, text);
+    const out: ServerMessage = { type: 'chat', message };
+    for (const o of this.participants.values()) o.send(out);
+    return message;
+  }
+
+  // ── State ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+  stateMessage(): Extract<ServerMessage, { type: 'state' }> {
+    const participants = [...this.participants.values()].filter((p) => !p.monitor).map((p) => ({
+      peerId: p.id, name: p.name, venue: p.venue, role: p.role, seat: p.seat, publishing: p.publishing, muted: { ...p.muted }, hand: p.hand,
     }));
-    const main = this.#mainPeerId ? this.participants.get(this.#mainPeerId) : undefined;
+    const main = this.program.current;
     return {
-      type: 'state', participants, mainVenue: main?.venue ?? null, mainPeerId: main?.id ?? null,
+      type: 'state', participants, mainVenue: main?.venue ?? null, mainPeerId: main?.peerId ?? null,
+      pendingVenue: this.program.pending?.venue ?? null,
       seats: { total: this.info.seats, taken: this.seatsTaken },
+      rundown: { steps: [...this.rundown], current: this.#step },
+      selfSeat: this.selfSeat, recording: false,
     };
   }
 
   broadcastState(): void {
+    if (this.#closed) return;
     const msg = this.stateMessage();
     for (const p of this.participants.values()) p.send(msg);
     this.#observer.safeEmit('sessionChanged', this.info.id);
@@ -165,10 +322,17 @@ export class LiveSession {
   close(reason = 'ended'): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#status.close();
+    this.program.close();
     for (const p of this.participants.values()) {
       p.send({ type: 'ended', reason });
       p.close();
     }
     this.participants.clear();
   }
+}
+
+/** A participant as a program source: its venue and a snapshot of its current publications. */
+function sourceOf(p: Participant): ProgramSource {
+  return { peerId: p.id, venue: p.venue, publications: new Map(p.publications) };
 }

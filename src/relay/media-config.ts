@@ -1,5 +1,8 @@
 // Pinned codecs and the peer-connection configuration every relay leg uses (werift 0.24.4).
-import { RTCRtpCodecParameters, type PeerConfig } from 'werift';
+import { RTCRtpCodecParameters, useAudioLevelIndication, type PeerConfig } from 'werift';
+
+/** RFC 6464 audio level, offered by browsers on their audio: the relay reads it for the speaking level. */
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 export interface RtcNetwork {
   /** Address announced in candidates (the relay's LAN or public IP). */
@@ -34,6 +37,8 @@ export function pinnedCodecs(): NonNullable<PeerConfig['codecs']> {
 export function relayPeerConfig(net: RtcNetwork): Partial<PeerConfig> {
   return {
     codecs: pinnedCodecs(),
+    // Accepted on publishing connections (viewer legs are sent without extensions: see LegWriter).
+    headerExtensions: { audio: [useAudioLevelIndication()], video: [] },
     // One transport for all m-lines (browsers bundle; separate ICE-lite transports left DTLS stuck).
     bundlePolicy: 'max-bundle',
     iceLite: true,

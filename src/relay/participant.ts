@@ -4,9 +4,11 @@ import { RTCPeerConnection, type PeerConfig } from 'werift';
 import { InvalidStateError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
+import { AUDIO_LEVEL_URI } from './media-config.js';
 import { localSdp } from './negotiation.js';
 import { keepUsableCandidates } from './sdp-candidates.js';
 import type { RelayObserver } from './observer.js';
+import type { PacketSource } from './packet-source.js';
 import { Publication, type MediaKind } from './publication.js';
 import { SlotSender, type SlotKind } from './slot-sender.js';
 
@@ -18,18 +20,22 @@ export interface ParticipantInit {
   readonly name: string;
   readonly venue: string;
   readonly role: Role;
+  /** A monitor (CLI tools): no media, not listed, not counted. */
+  readonly monitor?: boolean;
   readonly peerConfig: Partial<PeerConfig>;
   readonly observer: RelayObserver;
   /** Deliver a message to this participant's client (the signaling connection). */
   readonly send: (message: ServerMessage) => void;
+  /** Close this participant's signaling connection (removed by the host). */
+  readonly disconnect: (reason: string) => void;
   /** Told when publications appear or go, so the session can re-point everyone's slots. */
   readonly onPublicationsChanged: () => void;
 }
 
-/** What this participant should receive: the main venue, and seat publishers for the grid. */
+/** What this participant should receive: the main venue (the program feed), and seat publishers for the grid. */
 export interface Layout {
-  readonly main: ReadonlyMap<MediaKind, Publication>;
-  readonly seats: readonly { peerId: string; publications: ReadonlyMap<MediaKind, Publication> }[];
+  readonly main: ReadonlyMap<MediaKind, PacketSource>;
+  readonly seats: readonly { peerId: string; publications: ReadonlyMap<MediaKind, PacketSource> }[];
 }
 
 export class Participant {
@@ -37,8 +43,11 @@ export class Participant {
   readonly sessionId: string;
   readonly name: string;
   readonly venue: string;
+  readonly monitor: boolean;
   role: Role;
   seat = false;
+  /** Hand raised: asking the host for a seat. */
+  hand = false;
   readonly muted = { audio: false, video: false };
   readonly publications = new Map<MediaKind, Publication>();
   readonly joinedAt = Date.now();
@@ -62,6 +71,7 @@ export class Participant {
     this.name = init.name;
     this.venue = init.venue;
     this.role = init.role;
+    this.monitor = init.monitor ?? false;
     this.#init = init;
     this.#announced = init.peerConfig.iceAdditionalHostAddresses?.[0] ?? '';
   }
@@ -82,9 +92,21 @@ export class Participant {
     if (!this.#closed) this.#init.send(message);
   }
 
+  /** Close this participant's connection (the session forgets it when the socket closes). */
+  disconnect(reason: string): void {
+    if (!this.#closed) this.#init.disconnect(reason);
+  }
+
+  /** Turn one's microphone or camera off or on: a muted track is held back at the relay too. */
+  setMuted(kind: MediaKind, muted: boolean): void {
+    this.muted[kind] = muted;
+    this.publications.get(kind)?.setMuted(muted);
+  }
+
   /** Answer the client's publishing offer; tracks become publications as they arrive. */
   async publish(offer: string): Promise<string> {
     if (this.#closed) throw new InvalidStateError('Participant');
+    if (this.monitor) throw new RefusedError('MONITOR_NO_MEDIA');
     if (!this.canPublish) throw new RefusedError('VIEWER_CANNOT_PUBLISH');
     this.unpublish();
     const pc = new RTCPeerConnection(this.#init.peerConfig);
@@ -94,7 +116,11 @@ export class Participant {
       if (!transceiver) return;
       const kind = track.kind as MediaKind;
       this.publications.get(kind)?.close();
-      this.publications.set(kind, new Publication(`${this.id}:${kind}`, this.id, track, transceiver.receiver, this.#init.observer));
+      const levelExt = transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
+      this.publications.set(kind, new Publication(`${this.id}:${kind}`, this.id, track, transceiver.receiver, this.#init.observer, {
+        ...(kind === 'audio' && levelExt !== undefined ? { audioLevelExtensionId: levelExt } : {}),
+        muted: this.muted[kind],
+      }));
       log('%s publishes %s', this.id, kind);
       this.#init.onPublicationsChanged();
     });
@@ -129,7 +155,7 @@ export class Participant {
 
   /** Point this participant's slots at the layout, adding m-lines (and renegotiating) when it needs more. */
   async applyLayout(layout: Layout): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.monitor) return;
     let added = false;
     if (!this.#subscriber) {
       this.#subscriber = this.#createSubscriber();
@@ -234,6 +260,20 @@ export class Participant {
       this.#renegotiate = false;
       await this.#negotiate();
     }
+  }
+
+  /** Bytes sent to this participant, and the loss and round-trip time its receiver reports give (for status). */
+  downlink(): { bytes: number; loss: number | null; rttMs: number | null } {
+    let bytes = 0;
+    let loss: number | null = null;
+    let rtt: number | null = null;
+    for (const s of this.#slots) {
+      bytes += s.bytes;
+      const w = s.sender as unknown as { remoteFractionLost?: number; rtt?: number };
+      if (s.publication && typeof w.remoteFractionLost === 'number') loss = Math.max(loss ?? 0, w.remoteFractionLost);
+      if (s.publication && typeof w.rtt === 'number') rtt = Math.max(rtt ?? 0, w.rtt * 1000);
+    }
+    return { bytes, loss, rttMs: rtt === null ? null : Math.round(rtt) };
   }
 
   /** Bytes/packets this participant has been sent, per slot (for stats). */

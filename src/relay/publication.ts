@@ -1,18 +1,30 @@
 // One received track (audio or video) of a publishing participant: fans packets out to slot senders,
-// keeps a history for NACKs, and asks the publisher for keyframes — at most once a second.
+// keeps a history for NACKs, asks the publisher for keyframes (at most once a second), follows the speaking
+// level (audio-level header extension) and holds the track back while its owner is muted.
 import { RtcpSrPacket, type MediaStreamTrack, type RTCRtpReceiver, type RtpPacket } from 'werift';
 import { InvalidStateError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { KeyframeRequester } from './keyframe-requester.js';
 import { PacketHistory } from './packet-history.js';
+import type { MediaKind, PacketListener, PacketSource } from './packet-source.js';
 import type { RelayObserver } from './observer.js';
+import { isVp8KeyframeStart } from './vp8.js';
+
+export type { MediaKind, PacketListener } from './packet-source.js';
 
 const log = logger('relay:publication');
 
-export type MediaKind = 'audio' | 'video';
-export type PacketListener = (packet: RtpPacket) => void;
+/** How the speaking level decays per packet (audio: 50 packets a second). */
+const LEVEL_DECAY = 0.9;
 
-export class Publication {
+export interface PublicationOptions {
+  /** Negotiated id of the ssrc-audio-level header extension (RFC 6464), if any. */
+  readonly audioLevelExtensionId?: number;
+  /** Start muted (its owner muted before publishing). */
+  readonly muted?: boolean;
+}
+
+export class Publication implements PacketSource {
   readonly id: string;
   readonly kind: MediaKind;
   readonly peerId: string;
@@ -21,17 +33,24 @@ export class Publication {
   readonly #listeners = new Set<PacketListener>();
   readonly #track: MediaStreamTrack;
   readonly #unsubscribe: () => void;
+  readonly #levelExt: number | undefined;
   #closed = false;
+  #muted: boolean;
+  #waitingForKeyframe = false;
+  #level = 0;
   packets = 0;
   bytes = 0;
   /** The publisher's last RTCP sender report: its wall clock (NTP) for an RTP timestamp — for lip-sync. */
   senderReport: { ntp: bigint; rtp: number } | undefined;
 
-  constructor(id: string, peerId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver, observer: RelayObserver) {
+  constructor(id: string, peerId: string, track: MediaStreamTrack, receiver: RTCRtpReceiver, observer: RelayObserver, opts: PublicationOptions = {}) {
     this.id = id;
     this.peerId = peerId;
     this.kind = track.kind as MediaKind;
     this.#track = track;
+    this.#levelExt = opts.audioLevelExtensionId;
+    this.#muted = opts.muted ?? false;
+    this.#waitingForKeyframe = this.kind === 'video';
     this.history = new PacketHistory(this.kind === 'video' ? 2048 : 512);
     this.keyframes = new KeyframeRequester(() => {
       const ssrc = track.ssrc ?? track.header?.ssrc;
@@ -44,6 +63,13 @@ export class Publication {
       this.bytes += packet.payload.length;
       observer.safeEmit('rtpIn', packet.serializeSize);
       this.history.put(packet);
+      if (this.#levelExt !== undefined) this.#followLevel(packet);
+      if (this.#muted) return;
+      if (this.#waitingForKeyframe) {
+        // After a pause (or at the start) video resumes only on a keyframe: nobody decodes a broken picture.
+        if (!isVp8KeyframeStart(packet.payload)) return;
+        this.#waitingForKeyframe = false;
+      }
       for (const l of this.#listeners) l(packet);
     });
     const sr = track.onReceiveRtcp.subscribe((packet) => {
@@ -59,7 +85,34 @@ export class Publication {
     return this.#closed;
   }
 
-  /** Listen to every packet; returns the unsubscribe function. Listeners must not mutate the packet. */
+  get muted(): boolean {
+    return this.#muted;
+  }
+
+  /** Speaking level 0..1 (audio with the level extension), else undefined. */
+  get level(): number | undefined {
+    return this.#levelExt === undefined ? undefined : this.#level;
+  }
+
+  /** Hold the track back (muted) or let it through again (video then waits for a keyframe). */
+  setMuted(muted: boolean): void {
+    if (muted === this.#muted) return;
+    this.#muted = muted;
+    if (!muted && this.kind === 'video') {
+      this.#waitingForKeyframe = true;
+      this.keyframes.requestUrgent();
+    }
+  }
+
+  #followLevel(packet: RtpPacket): void {
+    const ext = packet.header.extensions.find((e) => e.id === this.#levelExt);
+    const byte = ext?.payload[0];
+    if (byte === undefined) return;
+    // RFC 6464: 0..127 = −dBov. Speech sits around −20…−40 dBov; map −60 dBov and below to 0.
+    const level = this.#muted ? 0 : Math.max(0, 1 - (byte & 0x7f) / 60);
+    this.#level = Math.max(level, this.#level * LEVEL_DECAY);
+  }
+
   subscribe(listener: PacketListener): () => void {
     if (this.#closed) throw new InvalidStateError('Publication');
     this.#listeners.add(listener);
@@ -68,6 +121,11 @@ export class Publication {
 
   requestKeyframe(): void {
     if (this.kind === 'video') this.keyframes.request();
+  }
+
+  /** A keyframe needed now (a venue handoff): not held back by the one-a-second window. */
+  requestKeyframeNow(): void {
+    if (this.kind === 'video') this.keyframes.requestUrgent();
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // The relay: live sessions by id, created on demand from their stored descriptors; one observer stream.
 import type { PeerConfig } from 'werift';
 import { InvalidStateError } from '../core/errors.js';
-import { LiveSession, type SessionDescriptor } from './live-session.js';
+import { LiveSession, type SessionDescriptor, type SessionHooks } from './live-session.js';
 import { relayPeerConfig, type RtcNetwork } from './media-config.js';
 import { RelayObserver } from './observer.js';
 
@@ -9,10 +9,12 @@ export class Relay {
   readonly observer = new RelayObserver();
   readonly sessions = new Map<string, LiveSession>();
   readonly #peerConfig: Partial<PeerConfig>;
+  readonly #hooks: SessionHooks;
   #closed = false;
 
-  constructor(net: RtcNetwork) {
+  constructor(net: RtcNetwork, hooks: SessionHooks = {}) {
     this.#peerConfig = relayPeerConfig(net);
+    this.#hooks = hooks;
   }
 
   /** The live session for a stored descriptor (created on first use). */
@@ -20,7 +22,7 @@ export class Relay {
     if (this.#closed) throw new InvalidStateError('Relay');
     let s = this.sessions.get(info.id);
     if (!s || s.closed) {
-      s = new LiveSession(info, this.#peerConfig, this.observer);
+      s = new LiveSession(info, this.#peerConfig, this.observer, this.#hooks);
       this.sessions.set(info.id, s);
     }
     return s;

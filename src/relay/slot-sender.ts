@@ -3,7 +3,7 @@
 import type { RtpPacket, RTCRtpSender } from 'werift';
 import { LegWriter, ntpFromUnixMs } from './leg-writer.js';
 import type { RelayObserver } from './observer.js';
-import type { MediaKind, Publication } from './publication.js';
+import type { MediaKind, PacketSource } from './packet-source.js';
 import { isVp8KeyframeStart } from './vp8.js';
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
 
@@ -16,7 +16,7 @@ export class SlotSender {
   readonly sender: RTCRtpSender;
   readonly #observer: RelayObserver;
   readonly #writer: LegWriter;
-  #publication: Publication | undefined;
+  #publication: PacketSource | undefined;
   #unsubscribe: (() => void) | undefined;
   #waitingForKeyframe = false;
   #rebase = true;
@@ -51,12 +51,12 @@ export class SlotSender {
     return this.#writer.bytes;
   }
 
-  get publication(): Publication | undefined {
+  get publication(): PacketSource | undefined {
     return this.#publication;
   }
 
   /** Feed this m-line from `publication` (or nothing). Video resumes on the new source's next keyframe. */
-  attach(publication: Publication | undefined): void {
+  attach(publication: PacketSource | undefined): void {
     if (this.#closed || publication === this.#publication) return;
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;

@@ -18,6 +18,7 @@ const createBody = z.object({
   seats: z.number().int().min(0).max(64).optional(),
   venues: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
   record: z.boolean().optional(),
+  selfSeat: z.boolean().optional(),
 });
 
 export interface AdminApiDeps {
@@ -56,7 +57,7 @@ function authorised(req: IncomingMessage, token: string): boolean {
 export function sessionView(s: StoredSession, baseUrl: string, participants?: number) {
   return {
     id: s.id, code: formatCode(s.code), url: `${baseUrl}/j/${s.code}`, title: s.title, kind: s.kind, seats: s.seats,
-    venues: s.venues, record: s.record, createdAt: s.createdAt, endedAt: s.endedAt ?? null,
+    venues: s.venues, record: s.record, selfSeat: s.selfSeat ?? true, step: s.step ?? null, createdAt: s.createdAt, endedAt: s.endedAt ?? null,
     ...(participants !== undefined ? { participants } : {}),
   };
 }
@@ -70,7 +71,8 @@ async function createSession(deps: AdminApiDeps, body: unknown) {
   const hostKey = randomSecret(24);
   const stored: StoredSession = {
     id: randomUUID(), code, title: r.data.title, kind: kind.name, seats: r.data.seats ?? kind.seats,
-    venues: r.data.venues ?? [], record: r.data.record ?? false, hostKeyHash: hashSecret(hostKey), createdAt: new Date().toISOString(),
+    venues: r.data.venues ?? [...kind.venues], record: r.data.record ?? false, selfSeat: r.data.selfSeat ?? kind.selfSeat,
+    hostKeyHash: hashSecret(hostKey), createdAt: new Date().toISOString(),
   };
   await deps.sessions.add(stored);
   return { ...sessionView(stored, deps.baseUrl()), hostKey };

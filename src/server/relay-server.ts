@@ -16,7 +16,9 @@ import { Relay } from '../relay/relay.js';
 import { WS_CLOSE } from '../signaling/close-codes.js';
 import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
 import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
+import { ChatLog } from '../store/chat-log.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
+import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
 import { sendError, sendJson } from './http-errors.js';
 import { createRelayMetrics } from './metrics.js';
@@ -89,10 +91,16 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const kinds = new SessionKinds();
   const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
   // Media sockets bind to the announced address, unless that is a public address of a NAT (--public-ip).
+  const chatLog = new ChatLog(opts.dataDir);
+  const load = new ProcessLoad();
   const relay = new Relay({
     announceAddress: announce,
     bindAddress: opts.publicIp && !isLocalAddress(opts.publicIp) ? '0.0.0.0' : announce,
     ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}),
+  }, {
+    chat: chatLog,
+    saveStep: (id, step) => void sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err)),
+    load: () => load.sample(),
   });
   const metrics = createRelayMetrics();
   metrics.bindRelay(relay);
@@ -192,6 +200,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         server.closeAllConnections?.();
       });
       metrics.close?.();
+      load.close();
+      await chatLog.flush();
       await rm(join(opts.dataDir, 'relay.json'), { force: true });
     },
   };

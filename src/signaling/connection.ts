@@ -125,7 +125,40 @@ export class SignalingConnection {
         return s.setMuted(p, m.kind, m.muted);
       case 'leave':
         return this.#terminate(WS_CLOSE.normal, 'left');
+      case 'raiseHand':
+        return s.raiseHand(p, m.raised);
+      case 'chat':
+        s.postChat(p, m.text);
+        return this.#send({ type: 'ack', ref: m.type });
+      default:
+        return this.#hostRequest(m, p, s);
     }
+  }
+
+  /** Requests only the host may make; answered with `ack` (or `error`). */
+  #hostRequest(m: Extract<ClientMessage, { type: 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }>, p: Participant, s: LiveSession): void {
+    if (p.role !== 'host') throw new RefusedError('HOST_ONLY');
+    switch (m.type) {
+      case 'pushVenue':
+        s.pushVenue(m.venue);
+        break;
+      case 'nextStep':
+        s.nextStep();
+        break;
+      case 'grantSeat':
+        s.grantSeat(s.participant(m.peerId));
+        break;
+      case 'revokeSeat':
+        s.revokeSeat(s.participant(m.peerId));
+        break;
+      case 'muteParticipant':
+        s.muteParticipant(s.participant(m.peerId), m.kind);
+        break;
+      case 'removeParticipant':
+        s.removeParticipant(s.participant(m.peerId));
+        break;
+    }
+    this.#send({ type: 'ack', ref: m.type });
   }
 
   #join(m: Extract<ClientMessage, { type: 'join' }>): void {
@@ -139,8 +172,9 @@ export class SignalingConnection {
     const pending: ServerMessage[] = [];
     let ready = false;
     const participant = session.join({
-      name: m.name, venue: m.venue, role,
+      name: m.name, venue: m.venue, role, monitor: m.monitor ?? false,
       send: (msg) => (ready ? this.#send(msg) : pending.push(msg)),
+      disconnect: (reason) => this.#terminate(WS_CLOSE.normal, reason),
     });
     this.#participant = participant;
     this.#send({ type: 'joined', peerId: participant.id, role, session: { id: info.id, title: info.title, kind: info.kind, seats: info.seats, venues: [...info.venues] } });

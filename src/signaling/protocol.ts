@@ -8,6 +8,9 @@ export const MAX_MESSAGE_BYTES = 64 * 1024;
 const name = z.string().trim().min(1).max(64);
 const sdp = z.string().min(10).max(60_000);
 const kind = z.enum(['audio', 'video']);
+const peerId = z.string().min(1).max(64);
+/** Longest chat message, in characters. */
+export const MAX_CHAT_CHARS = 500;
 
 /** Client → relay. */
 export const clientMessage = z.discriminatedUnion('type', [
@@ -18,6 +21,11 @@ export const clientMessage = z.discriminatedUnion('type', [
     name,
     venue: name,
     hostKey: z.string().min(16).max(128).optional(),
+    /**
+     * Join without media and without being listed (CLI tools: status, chat, venue, seat). A monitor gets
+     * `state`, `chat` and — with the host key — a `status` snapshot every second.
+     */
+    monitor: z.boolean().optional(),
   }),
   /** Ask for a seat (speaker role); refused when full or not allowed. */
   z.object({ type: z.literal('takeSeat') }),
@@ -32,6 +40,20 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('mute'), kind, muted: z.boolean() }),
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
   z.object({ type: z.literal('leave') }),
+  /** Raise or lower one's hand (asking the host for a seat). */
+  z.object({ type: z.literal('raiseHand'), raised: z.boolean() }),
+  /** A discussion message to everyone in the session. */
+  z.object({ type: z.literal('chat'), text: z.string().max(MAX_CHAT_CHARS * 4) }),
+  // Host only ↓ (answered with `ack` carrying the request type, or `error`).
+  /** Hand the main venue to the venue of that name (switches on its next keyframe). */
+  z.object({ type: z.literal('pushVenue'), venue: name }),
+  /** Go to the next step of the rundown (and push its venue). */
+  z.object({ type: z.literal('nextStep') }),
+  z.object({ type: z.literal('grantSeat'), peerId }),
+  z.object({ type: z.literal('revokeSeat'), peerId }),
+  /** Mute someone's microphone or camera. There is no remote unmute. */
+  z.object({ type: z.literal('muteParticipant'), peerId, kind }),
+  z.object({ type: z.literal('removeParticipant'), peerId }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
@@ -46,6 +68,8 @@ export const participant = z.object({
   seat: z.boolean(),
   publishing: z.boolean(),
   muted: z.object({ audio: z.boolean(), video: z.boolean() }),
+  /** Hand raised (asking for a seat). */
+  hand: z.boolean(),
 });
 export type Participant = z.infer<typeof participant>;
 
@@ -58,6 +82,40 @@ export const streamSlot = z.object({
   peerId: z.string().optional(),
 });
 export type StreamSlot = z.infer<typeof streamSlot>;
+
+/** One step of a session's rundown: the venue that is main venue during it, and what happens. */
+export const rundownStep = z.object({ venue: z.string(), label: z.string() });
+export type RundownStep = z.infer<typeof rundownStep>;
+
+export const chatMessage = z.object({
+  from: z.string(),
+  venue: z.string(),
+  text: z.string(),
+  /** Wall-clock time, ISO 8601. */
+  at: z.string(),
+  /** Seconds since the session started (lines chat up with a recording). */
+  t: z.number(),
+  peerId: z.string(),
+});
+export type ChatMessage = z.infer<typeof chatMessage>;
+
+/** Per-participant traffic, for the status dashboard. */
+export const peerStats = z.object({
+  peerId: z.string(),
+  /** What the relay receives from this participant (publishing), kbit/s. */
+  inKbps: z.number(),
+  /** What the relay sends to this participant, kbit/s. */
+  outKbps: z.number(),
+  /** Fraction of packets lost towards this participant (from its receiver reports), 0..1. */
+  loss: z.number().nullable(),
+  rttMs: z.number().nullable(),
+  /** Speaking level 0..1 (from the audio-level header extension), when known. */
+  level: z.number().nullable(),
+});
+export type PeerStats = z.infer<typeof peerStats>;
+
+export const relayLoad = z.object({ cpuPercent: z.number(), rssMb: z.number(), eventLoopLagMs: z.number() });
+export type RelayLoad = z.infer<typeof relayLoad>;
 
 export const sessionInfo = z.object({
   id: z.string(),
@@ -76,7 +134,13 @@ export const serverMessage = z.discriminatedUnion('type', [
     /** Venue name of the main venue (what every viewer watches), if any. */
     mainVenue: z.string().nullable(),
     mainPeerId: z.string().nullable(),
+    /** A push in progress: the venue the main venue switches to on its next keyframe. */
+    pendingVenue: z.string().nullable(),
     seats: z.object({ total: z.number().int(), taken: z.number().int() }),
+    rundown: z.object({ steps: z.array(rundownStep), current: z.number().int().nullable() }),
+    /** Whether viewers may take a free seat themselves (else they raise a hand and the host grants). */
+    selfSeat: z.boolean(),
+    recording: z.boolean(),
   }),
   z.object({ type: z.literal('seat'), granted: z.boolean() }),
   z.object({ type: z.literal('publishAnswer'), sdp }),
@@ -88,6 +152,15 @@ export const serverMessage = z.discriminatedUnion('type', [
     params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   }),
   z.object({ type: z.literal('ended'), reason: z.string() }),
+  /** A host request (`ref` = its type) was carried out. */
+  z.object({ type: z.literal('ack'), ref: z.string() }),
+  z.object({ type: z.literal('chat'), message: chatMessage }),
+  /** The recent discussion, sent once after `joined`. */
+  z.object({ type: z.literal('chatHistory'), messages: z.array(chatMessage) }),
+  /** The host muted this participant's microphone or camera: turn it off (only the participant turns it on). */
+  z.object({ type: z.literal('mutedByHost'), kind }),
+  /** For host monitors, every second: traffic per participant and the relay's load. */
+  z.object({ type: z.literal('status'), at: z.string(), peers: z.array(peerStats), relay: relayLoad }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 

@@ -11,6 +11,10 @@ export interface StoredSession {
   seats: number;
   venues: string[];
   record: boolean;
+  /** Viewers may take a free seat themselves (from the session kind); else the host grants seats. */
+  selfSeat?: boolean;
+  /** The rundown's current step (index into venues), once the host has stepped it. */
+  step?: number | null;
   /** sha256 of the host key: the key itself is shown once, at creation. */
   hostKeyHash: string;
   createdAt: string;
@@ -56,6 +60,15 @@ export class SessionStore {
   async add(session: StoredSession): Promise<void> {
     await this.#store.update((d) => void d.sessions.push(session));
     this.#cache.push(structuredClone(session));
+  }
+
+  async setStep(id: string, step: number): Promise<void> {
+    await this.#store.update((d) => {
+      const s = d.sessions.find((x) => x.id === id);
+      if (s) s.step = step;
+    });
+    const s = this.#cache.find((x) => x.id === id);
+    if (s) s.step = step;
   }
 
   async end(id: string, at = new Date().toISOString()): Promise<StoredSession | undefined> {

@@ -8,7 +8,8 @@ export function objectText(entries: readonly (readonly [string, unknown])[]): st
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v) ?? 'null'}`).join(',')}}`;
 }
 
-const TYPES = ['join', 'takeSeat', 'leaveSeat', 'publish', 'unpublish', 'subscribeAnswer', 'mute', 'ping', 'leave'] as const;
+const TYPES = ['join', 'takeSeat', 'leaveSeat', 'publish', 'unpublish', 'subscribeAnswer', 'mute', 'ping', 'leave', 'raiseHand', 'chat',
+  'pushVenue', 'nextStep', 'grantSeat', 'revokeSeat', 'muteParticipant', 'removeParticipant'] as const;
 const UNKNOWN_TYPES = ['', 'PING', 'Ping', ' ping', 'ping ', 'join\u0000', 'publishAnswer', 'subscribeOffer', 'state', 'error',
   'ended', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'admin', 'endSession', '加入', '💥'];
 const POLLUTION: readonly (readonly [string, unknown])[] = [
@@ -87,6 +88,18 @@ export function validEntries(rng: Rng, ctx: MessageContext, type = rng.pick(TYPE
       return [['type', 'mute'], ['kind', rng.pick(['audio', 'video'])], ['muted', rng.chance(0.5)]];
     case 'ping':
       return rng.chance(0.5) ? [['type', 'ping'], ['t', rng.int(1e9)]] : [['type', 'ping']];
+    case 'raiseHand':
+      return [['type', 'raiseHand'], ['raised', rng.chance(0.5)]];
+    case 'chat':
+      return [['type', 'chat'], ['text', rng.chance(0.1) ? 'x'.repeat(rng.range(490, 520)) : randomString(rng, 40)]];
+    case 'pushVenue':
+      return [['type', 'pushVenue'], ['venue', rng.pick(['一小', '教育中心', '三小'])]];
+    case 'grantSeat':
+    case 'revokeSeat':
+    case 'removeParticipant':
+      return [['type', type], ['peerId', randomString(rng, 36) || 'p']];
+    case 'muteParticipant':
+      return [['type', type], ['peerId', randomString(rng, 36) || 'p'], ['kind', rng.pick(['audio', 'video'])]];
     default:
       return [['type', type]];
   }

@@ -1,7 +1,7 @@
 // What the relay must answer to each fuzz frame (docs/protocol.md): an `error` for a malformed frame, close 1008
 // after more than 20 of them, close 1009 above 64 KiB, close 1007 for invalid UTF-8, and for a well-formed
 // message the documented reply. The frame is classified with the protocol's own parser.
-import { MAX_MESSAGE_BYTES, parseClientMessage, type ClientMessage } from '../../src/signaling/protocol.js';
+import { MAX_CHAT_CHARS, MAX_MESSAGE_BYTES, parseClientMessage, type ClientMessage } from '../../src/signaling/protocol.js';
 import type { Frame, FuzzSocket, Inbound } from './fuzz-socket.js';
 
 /** Bad frames a connection may send before the relay closes it (the 21st closes it). */
@@ -77,7 +77,24 @@ export function expectedReplies(frame: Frame, st: ConnectionState, hint?: 'valid
     case 'leaveSeat':
     case 'unpublish':
     case 'mute':
+    case 'raiseHand':
       return [[]];
+    case 'chat': {
+      const text = m.text.replace(/\r\n?/g, '\n').trim();
+      if (!text) return [['error:CHAT_EMPTY']];
+      if ([...text].length > MAX_CHAT_CHARS) return [['error:CHAT_TOO_LONG']];
+      return [['ack'], ['error:CHAT_RATE_LIMITED']];
+    }
+    case 'pushVenue':
+      return st.host ? [['ack'], ['error:VENUE_ABSENT'], ['error:VENUE_NOT_PUBLISHING']] : [['error:HOST_ONLY']];
+    case 'nextStep':
+      return st.host ? [['ack'], ['error:RUNDOWN_EMPTY'], ['error:RUNDOWN_END'], ['error:VENUE_ABSENT'], ['error:VENUE_NOT_PUBLISHING']] : [['error:HOST_ONLY']];
+    case 'grantSeat':
+    case 'revokeSeat':
+    case 'muteParticipant':
+    case 'removeParticipant':
+      // Fuzzed peer ids name nobody.
+      return st.host ? [['error:PEER_UNKNOWN']] : [['error:HOST_ONLY']];
   }
 }
 

@@ -13,7 +13,7 @@ import { keyOf, Tally } from '../helpers/fuzz-oracle.js';
 import { joinCrowd, rawConnections } from '../helpers/fuzz-raw.js';
 import { fuzzSeed, Rng } from '../helpers/fuzz-rng.js';
 import { flooder, insider, outsider, oversize, runEpisodes, vanisher, type Episode, type FuzzTarget } from '../helpers/fuzz-scenarios.js';
-import { FuzzSocket } from '../helpers/fuzz-socket.js';
+import { FuzzSocket, unsolicited } from '../helpers/fuzz-socket.js';
 import { api, createSession, publishClip, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
@@ -57,7 +57,7 @@ class Observer {
         o.pongs++;
         o.maxRoundTripMs = Math.max(o.maxRoundTripMs, Date.now() - o.#sentAt);
       } else if (m.type === 'state') o.lastState = m;
-      else if (m.type !== 'subscribeOffer') o.trouble.push(keyOf(e));
+      else if (!unsolicited(m)) o.trouble.push(keyOf(e));
     });
     o.#timer = setInterval(() => o.#ping(), 100);
     return o;

@@ -22,6 +22,7 @@ export const relay = {
   BAD_PORT_RANGE: { en: '--rtc-ports must look like 40000-40199, got "{value}"', zh: '--rtc-ports 的格式应为 40000-40199，收到 "{value}"' },
   SESSION_KIND_UNKNOWN: { en: 'unknown session kind "{kind}"; use one of {kinds}', zh: '未知活动类型 "{kind}"；可用：{kinds}' },
   JOIN_FAILED: { en: 'join failed: {detail}', zh: '加入失败：{detail}' },
+  RELAY_NO_ANSWER: { en: 'the relay did not answer the {request} request', zh: '中继没有回应 {request} 请求' },
   cmd_relay_start: { en: 'run the school relay (HTTPS, WebSocket signaling, WebRTC media)', zh: '运行校内中继（HTTPS、WebSocket 信令、WebRTC 媒体）' },
   cmd_relay_status: { en: 'show the relay status', zh: '显示中继状态' },
   cmd_session: { en: 'start, list, show and end live sessions', zh: '开始、列出、查看和结束直播活动' },

@@ -1,0 +1,20 @@
+// Messages of running a live activity: main-venue handoff, rundown, seats and microphones, discussion.
+export const activity = {
+  VENUE_ABSENT: { en: 'nobody from venue "{venue}" is connected', zh: '会场“{venue}”没有人在线' },
+  VENUE_NOT_PUBLISHING: { en: 'venue "{venue}" is connected but not sending video or sound', zh: '会场“{venue}”已在线，但没有发送音视频' },
+  RUNDOWN_EMPTY: { en: 'this session has no rundown (start it with --venues "venue:step,…")', zh: '此活动没有流程（请用 --venues "会场:环节,…" 开始）' },
+  RUNDOWN_END: { en: 'the rundown is at its last step ({step})', zh: '流程已到最后一个环节（{step}）' },
+  HOST_ONLY: { en: 'only the host can do that', zh: '只有主持人可以这样做' },
+  PEER_UNKNOWN: { en: 'no participant {peer} in this session', zh: '此活动中没有参与者 {peer}' },
+  PEER_AMBIGUOUS: { en: '"{name}" matches {count} participants ({matches}): say name@venue', zh: '“{name}”对应 {count} 位参与者（{matches}）：请写成 名字@会场' },
+  SEAT_NOT_HELD: { en: '{name} does not hold a seat', zh: '{name} 没有互动席位' },
+  SEAT_ALREADY_HELD: { en: '{name} already holds a seat', zh: '{name} 已有互动席位' },
+  SEAT_BY_HOST: { en: 'in this session the host grants seats: raise your hand', zh: '本活动由主持人分配席位：请举手' },
+  HOST_HAS_NO_SEAT: { en: 'the host publishes without a seat', zh: '主持人无需席位即可发言' },
+  UNMUTE_NOT_ALLOWED: { en: 'nobody can turn on another person’s microphone or camera', zh: '不能替别人打开麦克风或摄像头' },
+  CHAT_EMPTY: { en: 'the message is empty', zh: '消息为空' },
+  CHAT_TOO_LONG: { en: 'messages are limited to {max} characters', zh: '消息最多 {max} 个字' },
+  CHAT_RATE_LIMITED: { en: 'too many messages: wait {seconds} s', zh: '消息太频繁：请等待 {seconds} 秒' },
+  MONITOR_NO_MEDIA: { en: 'a monitor connection carries no media', zh: '监看连接不传输音视频' },
+  REMOVED: { en: 'the host removed you from the session', zh: '主持人已将你移出活动' },
+} as const;

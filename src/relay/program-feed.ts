@@ -1,0 +1,222 @@
+// The program: what every viewer watches — the main venue's audio and video as ONE continuous pair of streams.
+// Handing the main venue to another venue never renegotiates and never shows a broken picture: the feed keeps
+// forwarding the current venue, asks the new one for a keyframe (again every half second until it comes), and
+// switches video exactly on that keyframe and audio at the same moment. Sequence numbers and timestamps continue
+// across the switch, so every viewer's m-line (and a recording of the program) sees one stream.
+import type { RtpPacket } from 'werift';
+import { RtpHeader, RtpPacket as Packet } from 'werift';
+import { TypedEmitter } from '../core/emitter.js';
+import type { MediaKind, PacketListener, PacketSource } from './packet-source.js';
+import type { Publication } from './publication.js';
+import { isVp8KeyframeStart } from './vp8.js';
+
+const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+/** How often a pending handoff asks the new venue for a keyframe again. */
+const RETRY_MS = 500;
+
+/** A venue that can be the main venue: its participant and publications (audio and/or video). */
+export interface ProgramSource {
+  readonly peerId: string;
+  readonly venue: string;
+  readonly publications: ReadonlyMap<MediaKind, Publication>;
+}
+
+/** One of the program's two streams. Its packets are the feed's own objects, numbered continuously. */
+export class ProgramTrack implements PacketSource {
+  readonly kind: MediaKind;
+  readonly #listeners = new Set<PacketListener>();
+  #source: Publication | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #rebase = true;
+  #waitingForKeyframe = false;
+  #seqOffset = 0;
+  #tsOffset = 0;
+  #lastSeq: number | undefined;
+  #lastTs: number | undefined;
+  #lastAt = 0;
+  /** The last packet object forwarded: a listener added while its source is delivering sees that packet again. */
+  #lastIn: RtpPacket | undefined;
+  #requestKeyframe: () => void;
+  packets = 0;
+
+  constructor(kind: MediaKind, requestKeyframe: () => void) {
+    this.kind = kind;
+    this.#requestKeyframe = requestKeyframe;
+  }
+
+  get peerId(): string {
+    return this.#source?.peerId ?? '';
+  }
+
+  get closed(): boolean {
+    return false;
+  }
+
+  get source(): Publication | undefined {
+    return this.#source;
+  }
+
+  get senderReport(): { ntp: bigint; rtp: number } | undefined {
+    const sr = this.#source?.senderReport;
+    return sr ? { ntp: sr.ntp, rtp: (sr.rtp + this.#tsOffset) >>> 0 } : undefined;
+  }
+
+  subscribe(listener: PacketListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  requestKeyframe(): void {
+    this.#requestKeyframe();
+  }
+
+  /**
+   * Feed from `source` from now on. `first` is a packet of it to forward at once (the keyframe that triggered a
+   * handoff); without one, video waits for the source's next keyframe.
+   */
+  switchTo(source: Publication | undefined, first?: RtpPacket): void {
+    if (source === this.#source && !first) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#source = source;
+    this.#rebase = true;
+    this.#waitingForKeyframe = this.kind === 'video' && !first;
+    if (!source || source.closed) return;
+    if (first) this.#forward(first);
+    this.#unsubscribe = source.subscribe((p) => this.#forward(p));
+  }
+
+  #forward(packet: RtpPacket): void {
+    if (packet === this.#lastIn) return;
+    this.#lastIn = packet;
+    if (this.#waitingForKeyframe) {
+      if (!isVp8KeyframeStart(packet.payload)) return;
+      this.#waitingForKeyframe = false;
+    }
+    const h = packet.header;
+    if (this.#rebase) {
+      this.#rebase = false;
+      if (this.#lastSeq === undefined || this.#lastTs === undefined) {
+        this.#seqOffset = 0;
+        this.#tsOffset = 0;
+      } else {
+        const elapsed = Math.max(1, Math.round(((Date.now() - this.#lastAt) / 1000) * CLOCK[this.kind]));
+        this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
+        this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
+      }
+    }
+    const seq = (h.sequenceNumber + this.#seqOffset) & 0xffff;
+    if (this.#lastSeq !== undefined && ((seq - this.#lastSeq) & 0xffff) > 0x8000) return; // late reorder
+    const ts = (h.timestamp + this.#tsOffset) >>> 0;
+    this.#lastSeq = seq;
+    this.#lastTs = ts;
+    this.#lastAt = Date.now();
+    this.packets++;
+    const out = new Packet(
+      new RtpHeader({ marker: h.marker, payloadType: h.payloadType, sequenceNumber: seq, timestamp: ts, ssrc: h.ssrc, extensions: [] }),
+      packet.payload,
+    );
+    for (const l of this.#listeners) l(out);
+  }
+
+  close(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#source = undefined;
+    this.#listeners.clear();
+  }
+}
+
+export type ProgramFeedEvents = {
+  /** The main venue changed (the switch happened), or a handoff started or was dropped. */
+  changed: [];
+};
+
+export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
+  readonly audio: ProgramTrack;
+  readonly video: ProgramTrack;
+  #current: ProgramSource | undefined;
+  #pending: ProgramSource | undefined;
+  #pendingUnsubscribe: (() => void) | undefined;
+  #retry: NodeJS.Timeout | undefined;
+  #closed = false;
+  /** Handoffs completed (switches on a keyframe or to a venue without video). */
+  switches = 0;
+
+  constructor() {
+    super();
+    const keyframe = () => (this.#pending ?? this.#current)?.publications.get('video')?.requestKeyframe();
+    this.audio = new ProgramTrack('audio', () => undefined);
+    this.video = new ProgramTrack('video', keyframe);
+  }
+
+  get current(): ProgramSource | undefined {
+    return this.#current;
+  }
+
+  get pending(): ProgramSource | undefined {
+    return this.#pending;
+  }
+
+  /**
+   * Make `source` the main venue. While the current venue is still publishing the switch waits for the new
+   * venue's keyframe; if the current one is gone (or there is none), it happens now and video resumes on the
+   * next keyframe.
+   */
+  set(source: ProgramSource | undefined): void {
+    if (this.#closed) return;
+    const target = this.#pending ?? this.#current;
+    if (source && target && sameSource(source, target)) return;
+    this.#cancelPending();
+    const currentLive = this.#current && [...this.#current.publications.values()].some((p) => !p.closed);
+    const newVideo = source?.publications.get('video');
+    if (!source || !currentLive || !newVideo || newVideo.closed) {
+      this.#switch(source);
+      return;
+    }
+    this.#pending = source;
+    this.#pendingUnsubscribe = newVideo.subscribe((packet) => {
+      if (this.#pending === source && isVp8KeyframeStart(packet.payload)) this.#switch(source, packet);
+    });
+    newVideo.requestKeyframeNow();
+    this.#retry = setInterval(() => newVideo.requestKeyframeNow(), RETRY_MS);
+    this.#retry.unref();
+    this.safeEmit('changed');
+  }
+
+  #switch(source: ProgramSource | undefined, keyframe?: RtpPacket): void {
+    this.#cancelPending();
+    this.#current = source;
+    const video = source?.publications.get('video');
+    // Audio and video change together: on the keyframe when there is one, else now.
+    this.audio.switchTo(source?.publications.get('audio'));
+    this.video.switchTo(video, keyframe);
+    if (video && !keyframe) video.requestKeyframeNow();
+    if (source) this.switches++;
+    this.safeEmit('changed');
+  }
+
+  #cancelPending(): void {
+    this.#pendingUnsubscribe?.();
+    this.#pendingUnsubscribe = undefined;
+    if (this.#retry) clearInterval(this.#retry);
+    this.#retry = undefined;
+    this.#pending = undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelPending();
+    this.audio.close();
+    this.video.close();
+    this.#current = undefined;
+    this.removeAllListeners();
+  }
+}
+
+function sameSource(a: ProgramSource, b: ProgramSource): boolean {
+  if (a.peerId !== b.peerId) return false;
+  for (const kind of ['audio', 'video'] as const) if (a.publications.get(kind) !== b.publications.get(kind)) return false;
+  return true;
+}
