@@ -112,9 +112,11 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   #next<T extends ServerMessage['type']>(type: T, timeoutMs = 15_000): Promise<Msg<T>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: `no ${type} within ${timeoutMs} ms` }))), timeoutMs);
-      const onMessage = (m: ServerMessage) => {
+      const onMessage = (m: ServerMessage): boolean => {
         if (m.type === type) finish(() => resolve(m as Msg<T>));
         else if (m.type === 'error') finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
+        else return false;
+        return true;
       };
       const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
       const finish = (f: () => void) => {
@@ -128,7 +130,8 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     });
   }
 
-  readonly #waiters = new Set<(m: ServerMessage) => void>();
+  /** Pending requests, oldest first; each says whether it took the message. */
+  readonly #waiters = new Set<(m: ServerMessage) => boolean>();
 
   #onMessage(text: string): void {
     let m: ServerMessage;
@@ -138,7 +141,8 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
       log('bad message from relay: %O', err);
       return;
     }
-    for (const w of [...this.#waiters]) w(m);
+    // The relay answers a connection's requests in order: an ack or error goes to the oldest request it fits.
+    for (const w of [...this.#waiters]) if (w(m) && (m.type === 'ack' || m.type === 'error')) break;
     switch (m.type) {
       case 'state':
         this.lastState = m;
@@ -208,9 +212,11 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   async request(message: Extract<ClientMessage, { type: 'chat' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }>, timeoutMs = 15_000): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => finish(() => reject(new RuntimeError('RELAY_NO_ANSWER', { request: message.type }))), timeoutMs);
-      const onMessage = (m: ServerMessage) => {
+      const onMessage = (m: ServerMessage): boolean => {
         if (m.type === 'ack' && m.ref === message.type) finish(resolve);
         else if (m.type === 'error' && m.ref === message.type) finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
+        else return false;
+        return true;
       };
       const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
       const finish = (f: () => void) => {
@@ -288,6 +294,12 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     const answer = this.#next('publishAnswer');
     this.send({ type: 'publish', sdp: await localSdp(pc) });
     await pc.setRemoteDescription({ type: 'answer', sdp: (await answer).sdp });
+  }
+
+  /** Call `fn` whenever the relay asks this publisher for a keyframe (PLI on its video). */
+  onKeyframeRequest(fn: () => void): void {
+    const video = this.#publisher?.getTransceivers().find((t) => t.kind === 'video');
+    video?.sender.onPictureLossIndication.subscribe(fn);
   }
 
   /** Resolves when the publishing connection is connected. */

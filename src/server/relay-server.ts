@@ -92,6 +92,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
   // Media sockets bind to the announced address, unless that is a public address of a NAT (--public-ip).
   const chatLog = new ChatLog(opts.dataDir);
+  /** Store writes made in the background (rundown steps): close() waits for them. */
+  const writes = new Set<Promise<void>>();
+  const background = (p: Promise<void>) => {
+    writes.add(p);
+    void p.finally(() => writes.delete(p));
+  };
   const load = new ProcessLoad();
   const relay = new Relay({
     announceAddress: announce,
@@ -99,7 +105,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}),
   }, {
     chat: chatLog,
-    saveStep: (id, step) => void sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err)),
+    saveStep: (id, step) => background(sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err))),
     load: () => load.sample(),
   });
   const metrics = createRelayMetrics();
@@ -202,6 +208,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       metrics.close?.();
       load.close();
       await chatLog.flush();
+      await Promise.all(writes);
       await rm(join(opts.dataDir, 'relay.json'), { force: true });
     },
   };
