@@ -188,6 +188,50 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--duration <seconds>', 'leave after this many seconds')
     .action(act(() => import('./commands/join.js')));
 
+  const sessionFlags = (c: Command) =>
+    c.option('--relay <url>', 'relay URL (default: from the join URL, else the one started from this data dir)')
+      .option('--ca <file>', "relay's CA certificate (default: <data-dir>/tls/ca.pem)")
+      .option('--name <name>', 'your name (shown in the discussion)')
+      .option('--venue <venue>', 'your venue (school)');
+
+  sessionFlags(
+    program
+      .command('status')
+      .description(t('cmd_status'))
+      .argument('<target>', 'join URL or invite code')
+      .option('--host-key <key>', 'host key (enables the host controls)'),
+  ).action(act(() => import('./commands/status.js')));
+
+  sessionFlags(
+    program
+      .command('venue')
+      .description(t('cmd_venue'))
+      .argument('<action>', 'push | next')
+      .argument('<target>', 'join URL or invite code')
+      .option('--to <venue>', 'venue to hand the main venue to (push)')
+      .requiredOption('--host-key <key>', 'host key'),
+  ).action(act(() => import('./commands/venue.js')));
+
+  sessionFlags(
+    program
+      .command('seat')
+      .description(t('cmd_seat'))
+      .argument('<action>', 'grant | revoke | mute')
+      .argument('<target>', 'join URL or invite code')
+      .argument('<who>', 'name, name@venue or peer id')
+      .option('--camera', 'mute the camera instead of the microphone')
+      .requiredOption('--host-key <key>', 'host key'),
+  ).action(act(() => import('./commands/seat.js')));
+
+  sessionFlags(
+    program
+      .command('chat')
+      .description(t('cmd_chat'))
+      .argument('<target>', 'join URL or invite code')
+      .option('--send <text>', 'post a message')
+      .option('--tail', 'follow the discussion until Ctrl-C'),
+  ).action(act(() => import('./commands/chat.js')));
+
   relay
     .command('ca')
     .description(t('cmd_relay_ca'))

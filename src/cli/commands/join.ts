@@ -2,23 +2,15 @@
 // venue shows (--record), for --duration seconds or until Ctrl-C. Streams NDJSON events with --json.
 import { resolve } from 'node:path';
 import { MediaStreamTrack } from 'werift';
-import { UsageError } from '../../core/errors.js';
+import { AbortedError, JiaoyanError, RuntimeError, UsageError } from '../../core/errors.js';
+import { t } from '../../core/i18n.js';
 import { hostname } from 'node:os';
 import { ParticipantClient, type ReceivedTrack } from '../../client/participant-client.js';
 import { resolveRelay } from '../../client/relay-target.js';
 import { RtpRecorder } from '../../client/rtp-recorder.js';
 import { RtpSource } from '../../client/rtp-source.js';
-import { normaliseCode } from '../../signaling/protocol.js';
+import { parseJoinTarget } from '../session-link.js';
 import type { CliContext } from '../context.js';
-
-/** `https://host:port/j/482193775` → relay + code; a bare code → code only. */
-export function parseJoinTarget(value: string): { relay?: string; code: string } {
-  const m = /^(https?:\/\/[^/]+)\/j\/([0-9-]{9,13})\/?$/.exec(value.trim());
-  if (m) return { relay: m[1]!, code: normaliseCode(m[2]!) };
-  const code = normaliseCode(value);
-  if (code.length !== 9) throw new UsageError('USAGE', { detail: `not an invite code or join URL: ${value}` });
-  return { code };
-}
 
 export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {
   const target = parseJoinTarget(String(args[0]));
@@ -51,8 +43,9 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
       }
     };
     client.eachTrack(onTrack);
+    client.on('mutedByHost', (kind) => ctx.out.event({ event: 'mutedByHost', kind }, () => t('join_muted_by_host', { kind })));
     if (typeof opts.publish === 'string') {
-      if (!hostKey) await client.takeSeat();
+      if (!hostKey) await seatOrHand(ctx, client);
       const audio = new MediaStreamTrack({ kind: 'audio' });
       const video = new MediaStreamTrack({ kind: 'video' });
       await client.publish({ audio, video });
@@ -63,6 +56,12 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
         onExit: () => ctx.out.event({ event: 'published', file: opts.publish }),
       });
       cleanups.push(() => source.close());
+      client.on('seat', (granted) => {
+        if (granted) return;
+        // The host took the seat back: stop sending (the relay has closed the publishing connection).
+        source.close();
+        ctx.out.event({ event: 'seatRevoked' }, () => t('join_seat_revoked'));
+      });
       ctx.out.event({ event: 'publishing', file: resolve(opts.publish) }, () => `publishing ${opts.publish}`);
     }
     const started = Date.now();
@@ -83,4 +82,30 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   } finally {
     for (const c of cleanups.reverse()) await c();
   }
+}
+
+/**
+ * Take a free seat; where the host grants seats, raise a hand and wait for the grant (or Ctrl-C).
+ */
+async function seatOrHand(ctx: CliContext, client: ParticipantClient): Promise<void> {
+  try {
+    await client.takeSeat();
+    return;
+  } catch (err) {
+    if (!(err instanceof JiaoyanError) || err.code !== 'SEAT_BY_HOST') throw err;
+  }
+  const granted = new Promise<void>((resolve, reject) => {
+    const onSeat = (g: boolean) => {
+      if (!g) return;
+      client.off('seat', onSeat);
+      resolve();
+    };
+    client.on('seat', onSeat);
+    ctx.signal.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+    client.once('closed', () => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
+  });
+  client.send({ type: 'raiseHand', raised: true });
+  ctx.out.event({ event: 'handRaised' }, () => t('join_hand_raised'));
+  await granted;
+  ctx.out.event({ event: 'seatGranted' }, () => t('join_seat_granted'));
 }

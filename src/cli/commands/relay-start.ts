@@ -34,13 +34,46 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
   });
   ctx.out.event({ event: 'listening', url: running.url, port: running.port, dataDir: ctx.dataDir, pid: process.pid }, () => t('relay_listening', { url: running.url }));
   const observer = running.relay.observer;
-  observer.on('peerJoined', (sessionId, peerId) => ctx.out.event({ event: 'peerJoined', sessionId, peerId }));
-  observer.on('peerLeft', (sessionId, peerId) => ctx.out.event({ event: 'peerLeft', sessionId, peerId }));
+  // A dashboard on a terminal (unless --no-tui or --json); otherwise plain lines (NDJSON with --json).
+  const tui = opts.tui !== false && !ctx.out.json && !!process.stdout.isTTY && !!process.stdin.isTTY;
+  const stopView = tui ? await showDashboard(ctx, running.relay, running.url) : undefined;
+  if (!tui) {
+    const who = (sessionId: string, peerId: string): { name?: string; venue?: string; role?: string; monitor?: boolean } => {
+      const p = running.relay.sessions.get(sessionId)?.participants.get(peerId);
+      return p ? { name: p.name, venue: p.venue, role: p.role, ...(p.monitor ? { monitor: true } : {}) } : {};
+    };
+    observer.on('peerJoined', (sessionId, peerId) => ctx.out.event({ event: 'peerJoined', sessionId, peerId, ...who(sessionId, peerId) }, () => {
+      const p = who(sessionId, peerId);
+      return `+ ${p.name ?? peerId}@${p.venue ?? ''} (${p.role ?? ''})`;
+    }));
+    observer.on('peerLeft', (sessionId, peerId) => ctx.out.event({ event: 'peerLeft', sessionId, peerId }, () => `- ${peerId}`));
+  }
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) return resolve();
     ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    stopView?.exited.then(() => resolve(), () => resolve());
   });
+  stopView?.stop();
   ctx.out.info(t('relay_stopping'));
   await running.close();
   ctx.out.event({ event: 'stopped' });
+}
+
+/** The relay dashboard, refreshed every second; `q` stops the relay like Ctrl-C. */
+async function showDashboard(ctx: CliContext, relay: import('../../relay/relay.js').Relay, url: string) {
+  const [{ renderRelayDashboard }, { SnapshotStore }, { RelaySnapshotter }] = await Promise.all([
+    import('../../ui/RelayDashboard.js'), import('../../ui/snapshot-store.js'), import('../../server/relay-snapshot.js'),
+  ]);
+  const snapshots = new RelaySnapshotter(relay, url);
+  const store = new SnapshotStore(snapshots.sample());
+  const timer = setInterval(() => store.set(snapshots.sample()), 1000);
+  const view = renderRelayDashboard(store, { t: (key, params) => t(key, params) });
+  return {
+    exited: view.exited,
+    stop() {
+      clearInterval(timer);
+      view.unmount();
+      snapshots.close();
+    },
+  };
 }
