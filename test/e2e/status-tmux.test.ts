@@ -1,11 +1,12 @@
 // The real `jiaoyan status` on a real terminal: tmux runs it against a relay with two publishing venues; the test
 // reads the screen (capture-pane), presses keys (send-keys), and checks that the push reached the relay.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
-import { BIN } from '../helpers/cli.js';
+import { BIN, tempDir } from '../helpers/cli.js';
 import { TaggedPublisher } from '../helpers/tagged-publisher.js';
 import { createSession, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
@@ -76,5 +77,19 @@ describe('jiaoyan status in a terminal', () => {
 
     term.keys('q');
     await until(() => !term.alive(), 'the dashboard to quit');
+  });
+
+  it('relay start draws its dashboard on a terminal, logs who joins, and stops on q', async () => {
+    const dataDir = tempDir();
+    const term = tmux();
+    term.start([process.execPath, BIN, 'relay', 'start', '--port', '0', '--bind', '127.0.0.1'], { LANG: 'en_US.UTF-8', JIAOYAN_HOME: dataDir });
+    await until(() => existsSync(joinPath(dataDir, 'relay.json')) && term.screen().includes('jiaoyan relay'), 'the relay dashboard');
+    const url = (JSON.parse(readFileSync(joinPath(dataDir, 'relay.json'), 'utf8')) as { url: string }).url;
+    const r: TestRelay = { running: { url } as TestRelay['running'], dataDir, ca: readFileSync(joinPath(dataDir, 'tls', 'ca.pem'), 'utf8'), token: readFileSync(joinPath(dataDir, 'admin-token'), 'utf8').trim() };
+    const s = await createSession(r, { title: 'Morning meeting', kind: 'meeting' });
+    await join(r, s.code, 'Zhao', 'School 5');
+    await until(() => term.screen().includes('Morning meeting') && term.screen().includes('Zhao@School 5'), 'the session and the join on screen');
+    term.keys('q');
+    await until(() => !existsSync(joinPath(dataDir, 'relay.json')), 'the relay to stop');
   });
 });
