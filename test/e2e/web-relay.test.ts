@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, newPage, statSum, waitForStat, waitForState, type WatchedPage } from '../helpers/browser.js';
-import { createSession, startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { ParticipantClient } from '../../src/client/participant-client.js';
+import { createSession, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 let browser: Browser;
 let relay: TestRelay;
@@ -38,6 +39,14 @@ it('a browser speaker’s camera and microphone reach a browser viewer through t
   await waitForStat(viewer.page, 'subscribe', 'inbound-rtp', 'video', 'framesDecoded', 30);
   await waitForStat(viewer.page, 'subscribe', 'inbound-rtp', 'audio', 'packetsReceived', 50);
   expect(await statSum(viewer.page, 'subscribe', 'inbound-rtp', 'video', 'framesDecoded')).toBeGreaterThan(30);
+  // The browser sends its microphone level (RFC 6464) and the host's dashboard sees the speaker's level.
+  const monitor = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: 'IT', venue: '教育中心', hostKey: s.hostKey, monitor: true, ca: relay.ca });
+  try {
+    const speakerId = () => monitor.lastState?.participants.find((p) => p.name === '李老师')?.peerId;
+    await until(() => typeof monitor.lastStatus?.peers.find((p) => p.peerId === speakerId())?.level === 'number', 'the speaker’s level');
+  } finally {
+    monitor.close();
+  }
   expect(speaker.errors).toEqual([]);
   expect(viewer.errors).toEqual([]);
 });
