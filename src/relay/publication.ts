@@ -58,10 +58,12 @@ export class Publication implements PacketSource {
       observer.safeEmit('pli', 'up');
       receiver.sendRtcpPLI(ssrc).catch((err: unknown) => log('PLI to %s failed: %O', peerId, err));
     });
+    const traffic = observer.traffic;
     const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => {
       this.packets++;
       this.bytes += packet.payload.length;
-      observer.safeEmit('rtpIn', packet.serializeSize);
+      traffic.inPackets++;
+      traffic.inBytes += packet.serializeSize;
       this.history.put(packet);
       if (this.#levelExt !== undefined) this.#followLevel(packet);
       if (this.#muted) return;

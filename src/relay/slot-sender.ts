@@ -101,7 +101,9 @@ export class SlotSender {
     this.#lastSentAt = Date.now();
     // The publisher's packet is never touched: the writer serialises its own header for this leg.
     this.#writer.write(seq, ts, h.marker, packet.payload);
-    this.#observer.safeEmit('rtpOut', packet.payload.length + 12);
+    const traffic = this.#observer.traffic;
+    traffic.outPackets++;
+    traffic.outBytes += packet.payload.length + 12;
   }
 
   /**

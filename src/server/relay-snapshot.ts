@@ -13,29 +13,19 @@ export class RelaySnapshotter {
   readonly #startedAt = Date.now();
   readonly #load = new ProcessLoad();
   readonly #log: { at: string; text: string }[] = [];
-  readonly #counts = { inPackets: 0, inBytes: 0, outPackets: 0, outBytes: 0 };
-  #last = { ...this.#counts, at: performance.now() };
+  #last = { inPackets: 0, inBytes: 0, outPackets: 0, outBytes: 0, at: performance.now() };
   readonly #off: (() => void)[] = [];
 
   constructor(relay: Relay, url: string) {
     this.#relay = relay;
     this.#url = url;
     const o = relay.observer;
-    const onIn = (bytes: number) => {
-      this.#counts.inPackets++;
-      this.#counts.inBytes += bytes;
-    };
-    const onOut = (bytes: number) => {
-      this.#counts.outPackets++;
-      this.#counts.outBytes += bytes;
-    };
+    this.#last = { ...relay.observer.traffic, at: performance.now() };
     const onJoined = (sessionId: string, peerId: string) => this.#note(sessionId, peerId, '+');
     const onLeft = (sessionId: string, peerId: string) => this.#note(sessionId, peerId, '−');
-    o.on('rtpIn', onIn);
-    o.on('rtpOut', onOut);
     o.on('peerJoined', onJoined);
     o.on('peerLeft', onLeft);
-    this.#off.push(() => o.off('rtpIn', onIn), () => o.off('rtpOut', onOut), () => o.off('peerJoined', onJoined), () => o.off('peerLeft', onLeft));
+    this.#off.push(() => o.off('peerJoined', onJoined), () => o.off('peerLeft', onLeft));
   }
 
   /** A line for the log: who joined or left which session. */
@@ -55,7 +45,7 @@ export class RelaySnapshotter {
   sample(): RelaySnapshot {
     const now = performance.now();
     const seconds = Math.max(0.001, (now - this.#last.at) / 1000);
-    const c = this.#counts;
+    const c = this.#relay.observer.traffic;
     const rate = (a: number, b: number) => Math.round(((a - b) / seconds) * 10) / 10;
     const traffic = {
       inKbps: rate(c.inBytes * 8, this.#last.inBytes * 8) / 1000, outKbps: rate(c.outBytes * 8, this.#last.outBytes * 8) / 1000,

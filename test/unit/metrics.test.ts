@@ -1,8 +1,7 @@
 // Metrics render as Prometheus text exposition 0.0.4 that a scraper can parse line by line.
 import { describe, expect, it } from 'vitest';
-import { TypedEmitter } from '../../src/core/emitter.js';
 import { createRelayMetrics, escapeLabelValue, MetricsRegistry, type MetricsSource } from '../../src/server/metrics.js';
-import type { RelayObserverEvents } from '../../src/relay/observer.js';
+import { RelayObserver } from '../../src/relay/observer.js';
 
 interface Sample {
   name: string;
@@ -122,8 +121,8 @@ describe('a metrics registry', () => {
 });
 
 describe('the relay metrics', () => {
-  function fakeRelay(): MetricsSource & { emit: TypedEmitter<RelayObserverEvents>; sessions: Map<string, unknown>; peerCount: number } {
-    const observer = new TypedEmitter<RelayObserverEvents>();
+  function fakeRelay(): MetricsSource & { emit: RelayObserver; sessions: Map<string, unknown>; peerCount: number } {
+    const observer = new RelayObserver();
     return { sessions: new Map<string, unknown>(), peerCount: 0, observer, emit: observer };
   }
 
@@ -162,9 +161,7 @@ describe('the relay metrics', () => {
     const m = createRelayMetrics();
     const relay = fakeRelay();
     m.bindRelay(relay);
-    relay.emit.safeEmit('rtpIn', 1200);
-    relay.emit.safeEmit('rtpIn', 800);
-    relay.emit.safeEmit('rtpOut', 1000);
+    Object.assign(relay.emit.traffic, { inPackets: 2, inBytes: 2000, outPackets: 1, outBytes: 1000 });
     relay.emit.safeEmit('nack', 3, 2);
     relay.emit.safeEmit('pli', 'up');
     relay.emit.safeEmit('pli', 'down');
@@ -187,7 +184,10 @@ describe('the relay metrics', () => {
 
     m.close();
     m.close();
-    relay.emit.safeEmit('rtpIn', 5);
-    expect(m.rtpPackets.get({ direction: 'in' })).toBe(2);
+    relay.emit.traffic.inPackets = 5;
+    relay.emit.safeEmit('nack', 9, 9);
+    const after = parse(m.render());
+    expect(value(after, 'jiaoyan_rtp_packets_total', { direction: 'in' })).toBe(2); // unbound: the last figures stay
+    expect(value(after, 'jiaoyan_nacks_total')).toBe(2);
   });
 });
