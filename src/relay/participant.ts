@@ -7,6 +7,7 @@ import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { AUDIO_LEVEL_URI } from './media-config.js';
 import { localSdp } from './negotiation.js';
 import { keepUsableCandidates } from './sdp-candidates.js';
+import { bundleOnlyAsBundled, iceLiteAtSessionLevel } from './sdp-compat.js';
 import type { RelayObserver } from './observer.js';
 import type { PacketSource } from './packet-source.js';
 import { Publication, type MediaKind } from './publication.js';
@@ -131,12 +132,12 @@ export class Participant {
       }
     });
     try {
-      await pc.setRemoteDescription({ type: 'offer', sdp: keepUsableCandidates(offer, this.#announced) });
+      await pc.setRemoteDescription({ type: 'offer', sdp: bundleOnlyAsBundled(keepUsableCandidates(offer, this.#announced)) });
       // werift takes any text as an offer: one without a media section would get an empty answer, and only after
       // localSdp's 5 s gathering timeout (the connection's requests wait meanwhile). Refuse it at once.
       if (pc.getTransceivers().length === 0) throw new Error('the offer has no audio or video section');
       await pc.setLocalDescription(await pc.createAnswer());
-      return await localSdp(pc);
+      return iceLiteAtSessionLevel(await localSdp(pc));
     } catch (err) {
       this.unpublish();
       throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
@@ -226,7 +227,7 @@ export class Participant {
     const labels = JSON.stringify(streams);
     if (labels === this.#announcedLabels) return;
     this.#announcedLabels = labels;
-    this.send({ type: 'subscribeOffer', sdp: this.#subscriber.localDescription.sdp, version: this.#version, streams });
+    this.send({ type: 'subscribeOffer', sdp: iceLiteAtSessionLevel(this.#subscriber.localDescription.sdp), version: this.#version, streams });
   }
 
   async #negotiate(): Promise<void> {
@@ -239,7 +240,7 @@ export class Participant {
     const version = ++this.#version;
     this.#awaitingAnswer = version;
     await pc.setLocalDescription(await pc.createOffer());
-    const sdp = await localSdp(pc);
+    const sdp = iceLiteAtSessionLevel(await localSdp(pc));
     const streams = this.#streams();
     this.#announcedLabels = JSON.stringify(streams);
     this.send({ type: 'subscribeOffer', sdp, version, streams });

@@ -3,6 +3,9 @@
 import { Box, Text } from 'ink';
 import type { t as translate } from '../core/i18n.js';
 import type { BatchCounts, FinishedRow, RunningJob } from './batch-store.js';
+import { displayWidth, padTo } from './text-width.js';
+
+export { displayWidth } from './text-width.js';
 
 export type Translate = typeof translate;
 
@@ -20,15 +23,6 @@ export function formatEta(seconds: number): string {
   const ss = String(s % 60).padStart(2, '0');
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
-
-/** Terminal columns of a label: CJK characters take two. */
-export function displayWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
-
-const padTo = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
 
 const pct = (p: number) => `${Math.floor(p)}%`.padStart(4);
 

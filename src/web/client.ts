@@ -1,46 +1,18 @@
 // One participant's side of a session: joins over the signaling socket, publishes (host, or after a seat is
-// granted), subscribes to what the relay offers, and reconnects by itself after a network drop — re-joining
-// with the same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
+// granted — asked for, or given by the host), subscribes to what the relay offers, follows the activity
+// (rundown, chat, hands, host requests), and reconnects by itself after a network drop — re-joining with the
+// same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
 import type { Participant, Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
+import { FINAL_JOIN_ERRORS, NO_ACTIVITY } from './client-types.js';
+import type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 import { Emitter } from './emitter.js';
-import type { MessageKey, Params } from './i18n.js';
 import { MediaUnavailableError, openCamera, Publisher, Subscriber } from './media.js';
 import { watchIce } from './rtc.js';
 import { Signaling } from './signaling.js';
 import type { SlotLayout } from './slots.js';
 
-export type Phase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'ended';
-
-export interface JoinRequest {
-  code: string;
-  name: string;
-  venue: string;
-  hostKey?: string;
-}
-
-/** Something to tell the person: a page message, or a relay error (shown in the page's language when known). */
-export type Notice = { key: MessageKey; params?: Params } | { code: string; message: string };
-
-export interface SessionInfo {
-  id: string;
-  title: string;
-  kind: string;
-  seats: number;
-  venues: string[];
-}
-
-export interface ClientEvents {
-  change: [];
-  /** Tracks arrived or moved between slots. */
-  layout: [];
-  notice: [Notice];
-  /** The first join did not succeed: back to the form with this reason. */
-  joinFailed: [Notice];
-}
-
-/** Join errors after which retrying cannot help. */
-const FINAL_JOIN_ERRORS = new Set(['CODE_UNKNOWN', 'SESSION_ENDED', 'HOST_KEY_WRONG']);
+export type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 
 export class JoinClient extends Emitter<ClientEvents> {
   phase: Phase = 'idle';
@@ -52,6 +24,7 @@ export class JoinClient extends Emitter<ClientEvents> {
   mainPeerId: string | null = null;
   mainVenue: string | null = null;
   seats = { total: 0, taken: 0 };
+  activity: Activity = NO_ACTIVITY;
   endedReason = '';
   /** The relay has answered our publish offer. */
   publishing = false;
@@ -80,6 +53,11 @@ export class JoinClient extends Emitter<ClientEvents> {
     return this.role === 'host';
   }
 
+  /** Our own entry in the participants list. */
+  get self(): Participant | undefined {
+    return this.participants.find((p) => p.peerId === this.peerId);
+  }
+
   join(request: JoinRequest): void {
     this.#teardown(true);
     this.#forgetSession();
@@ -102,6 +80,21 @@ export class JoinClient extends Emitter<ClientEvents> {
     this.seatPending = false;
     this.#send({ type: 'leaveSeat' });
     this.#stopPublishing(true);
+  }
+
+  /** Raise or lower our hand (asking the host for a seat). */
+  raiseHand(raised: boolean): void {
+    if (this.phase === 'joined' && !this.isHost) this.#send({ type: 'raiseHand', raised });
+  }
+
+  /** Send a discussion message; false when it could not go out (not connected). */
+  sendChat(text: string): boolean {
+    return this.phase === 'joined' && this.#send({ type: 'chat', text });
+  }
+
+  /** A host request (next step, push a venue, grant/revoke a seat, mute or remove someone). */
+  hostRequest(request: HostRequest): void {
+    if (this.phase === 'joined' && this.isHost) this.#send(request);
   }
 
   startBroadcast(): void {
@@ -193,18 +186,10 @@ export class JoinClient extends Emitter<ClientEvents> {
         this.mainPeerId = m.mainPeerId;
         this.mainVenue = m.mainVenue;
         this.seats = m.seats;
+        this.activity = { pendingVenue: m.pendingVenue, rundown: m.rundown, selfSeat: m.selfSeat, recording: m.recording };
         return this.#onOwnState();
       case 'seat':
-        this.seatPending = false;
-        if (m.granted) {
-          this.wantPublish = true;
-          void this.#publish();
-        } else {
-          this.wantPublish = false;
-          this.#stopPublishing(true);
-          this.emit('notice', { key: 'seat_refused' });
-        }
-        return this.emit('change');
+        return this.#onSeat(m.granted);
       case 'publishAnswer':
         return void this.#acceptAnswer(m.sdp);
       case 'subscribeOffer':
@@ -214,11 +199,44 @@ export class JoinClient extends Emitter<ClientEvents> {
       case 'error':
         return this.#onError(m.code, m.message, m.ref);
       case 'ended':
+        // A relay that is restarting comes back: wait for it like after a network drop.
+        if (m.reason === 'relay-stopping') return this.#dropped();
         this.endedReason = m.reason;
         this.#teardown(true);
         this.phase = 'ended';
         return this.emit('change');
+      case 'chatHistory':
+        return this.emit('chatHistory', m.messages);
+      case 'chat':
+        return this.emit('chat', m.message);
+      case 'mutedByHost':
+        if (m.kind === 'audio') this.setMic(false);
+        else this.setCam(false);
+        return this.emit('notice', { key: m.kind === 'audio' ? 'muted_by_host_audio' : 'muted_by_host_video' });
+      case 'ack':
+        return m.ref === 'chat' ? this.emit('chatAnswer', true) : undefined;
+      case 'status':
+        return;
     }
+  }
+
+  /** A seat granted (asked for, or given by the host: publish at once), refused, or taken back (watch again). */
+  #onSeat(granted: boolean): void {
+    const asked = this.seatPending;
+    this.seatPending = false;
+    if (this.isHost) return this.emit('change');
+    if (granted) {
+      const already = this.wantPublish && !asked; // a repeated grant while publishing starts nothing new
+      this.wantPublish = true;
+      if (!already) void this.#publish();
+    } else {
+      const held = this.wantPublish;
+      this.wantPublish = false;
+      this.#stopPublishing(true);
+      if (asked) this.emit('notice', { key: 'seat_refused' });
+      else if (held) this.emit('notice', { key: 'seat_revoked' });
+    }
+    this.emit('change');
   }
 
   #onJoined(peerId: string, role: Role, session: SessionInfo): void {
@@ -240,12 +258,13 @@ export class JoinClient extends Emitter<ClientEvents> {
 
   /** Our own entry in `state`: role changes, and a seat taken away by the relay stops our publishing. */
   #onOwnState(): void {
-    const self = this.participants.find((p) => p.peerId === this.peerId);
+    const self = this.self;
     if (self) {
       this.role = self.role;
       if (this.#hadSeat && !self.seat && self.role !== 'host' && this.wantPublish) {
         this.wantPublish = false;
         this.#stopPublishing(true);
+        this.emit('notice', { key: 'seat_revoked' });
       }
       this.#hadSeat = self.seat;
     }
@@ -262,6 +281,7 @@ export class JoinClient extends Emitter<ClientEvents> {
       }
       return this.#dropped(); // rate-limited or a relay hiccup while re-joining: try again later
     }
+    if (ref === 'chat') this.emit('chatAnswer', false);
     if (ref === 'publish' || ref === 'takeSeat') {
       this.seatPending = false;
       this.wantPublish = false;
@@ -366,6 +386,8 @@ export class JoinClient extends Emitter<ClientEvents> {
     this.mainPeerId = null;
     this.mainVenue = null;
     this.seats = { total: 0, taken: 0 };
+    this.activity = NO_ACTIVITY;
+    this.endedReason = '';
     this.wantPublish = false;
   }
 

@@ -31,6 +31,12 @@ function start(): void {
       publishing: client.publishing,
       mainPeerId: client.mainPeerId,
       participants: client.participants,
+      wantPublish: client.wantPublish,
+      micOn: client.micOn,
+      camOn: client.camOn,
+      hand: client.self?.hand ?? false,
+      endedReason: client.endedReason,
+      localTracks: (client.localStream?.getTracks() ?? []).map((tr) => ({ kind: tr.kind, enabled: tr.enabled, live: tr.readyState === 'live' })),
     }),
     pcs: {
       get publish(): RTCPeerConnection | null {

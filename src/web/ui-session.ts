@@ -1,10 +1,13 @@
-// The session screen: the main venue large, seat holders in a grid, one's own camera, the participants
-// list, and the controls (seat, broadcast, microphone, camera, sound, leave).
-import type { JoinClient } from './client.js';
+// The session screen: the main venue large, seat holders in a grid, one's own camera; beside them the rundown,
+// the discussion and the participants list; and the controls (seat or raised hand, broadcast, microphone,
+// camera, sound, leave).
+import type { JoinClient, Notice } from './client.js';
 import { h, setLabel, show } from './dom.js';
 import { t } from './i18n.js';
 import { pairKey, type MediaPair } from './slots.js';
-import { renderPeople } from './ui-people.js';
+import { RundownView } from './ui-activity.js';
+import { ChatView } from './ui-chat.js';
+import { PeopleView } from './ui-people.js';
 
 /** A video element that may autoplay: muted and inline until the person turns the sound on. */
 function videoEl(id?: string): HTMLVideoElement {
@@ -47,15 +50,21 @@ export class SessionView {
   readonly #title = h('h1', { class: 'session-title', attrs: { id: 'session-title' } });
   readonly #seatsFree = h('span', { class: 'seats-free', attrs: { id: 'seats-free' } });
   readonly #mainVenue = h('span', { class: 'main-venue', attrs: { id: 'main-venue' } });
+  readonly #pendingVenue = h('span', { class: 'pending-venue', attrs: { id: 'pending-venue', role: 'status' } });
+  readonly #recording = h('span', { class: 'recording', i18n: 'recording', attrs: { id: 'recording' } });
   readonly #mainVideo = videoEl('main-video');
   readonly #mainWaiting = h('p', { class: 'waiting', i18n: 'main_waiting' });
   readonly #seats = h('div', { class: 'seats', attrs: { id: 'seats' } });
   readonly #peopleHead = h('h2', { attrs: { id: 'people-head' } });
-  readonly #people = h('ul', { class: 'people-list', attrs: { id: 'people' } });
+  readonly #people: PeopleView;
+  readonly #rundown: RundownView;
+  readonly #chat: ChatView;
+  readonly #handStatus = h('span', { class: 'hand-status', i18n: 'hand_raised', attrs: { id: 'hand-status', role: 'status' } });
   readonly #tiles = new Map<string, Tile>();
   readonly #self: Tile = this.#tile('self');
   readonly #buttons = {
     takeSeat: h('button', { i18n: 'take_seat', attrs: { type: 'button', id: 'take-seat' } }),
+    raiseHand: h('button', { class: 'hand', i18n: 'raise_hand', attrs: { type: 'button', id: 'raise-hand', 'aria-pressed': 'false' } }),
     leaveSeat: h('button', { i18n: 'leave_seat', attrs: { type: 'button', id: 'leave-seat' } }),
     startBroadcast: h('button', { i18n: 'start_broadcast', attrs: { type: 'button', id: 'start-broadcast' } }),
     stopBroadcast: h('button', { i18n: 'stop_broadcast', attrs: { type: 'button', id: 'stop-broadcast' } }),
@@ -66,23 +75,36 @@ export class SessionView {
   };
   #soundOn = false;
 
-  constructor(private readonly client: JoinClient) {
+  constructor(
+    private readonly client: JoinClient,
+    notify: (n: Notice) => void,
+  ) {
     const b = this.#buttons;
+    this.#people = new PeopleView(client);
+    this.#rundown = new RundownView(client);
+    this.#chat = new ChatView(client, notify);
     this.#self.label.dataset.i18n = 'my_camera';
     this.#self.label.textContent = t('my_camera');
     this.el = h(
       'section',
       { class: 'session', attrs: { id: 'session' } },
-      h('header', { class: 'session-head' }, this.#title, this.#mainVenue, this.#seatsFree),
+      h('header', { class: 'session-head' }, this.#title, this.#mainVenue, this.#pendingVenue, this.#recording, this.#seatsFree),
       h(
         'div',
         { class: 'layout' },
         h('div', { class: 'stage' }, h('div', { class: 'main-tile' }, this.#mainVideo, this.#mainWaiting), this.#seats),
-        h('aside', { class: 'people' }, this.#peopleHead, this.#people),
+        h(
+          'aside',
+          { class: 'side' },
+          this.#rundown.el,
+          this.#chat.el,
+          h('section', { class: 'people' }, this.#peopleHead, this.#people.el),
+        ),
       ),
-      h('div', { class: 'controls' }, ...Object.values(b)),
+      h('div', { class: 'controls' }, ...Object.values(b), this.#handStatus),
     );
     b.takeSeat.addEventListener('click', () => client.takeSeat());
+    b.raiseHand.addEventListener('click', () => client.raiseHand(!(client.self?.hand ?? false)));
     b.leaveSeat.addEventListener('click', () => client.leaveSeat());
     b.startBroadcast.addEventListener('click', () => client.startBroadcast());
     b.stopBroadcast.addEventListener('click', () => client.stopBroadcast());
@@ -99,16 +121,30 @@ export class SessionView {
     const free = Math.max(0, c.seats.total - c.seats.taken);
     this.#seatsFree.textContent = t('seats_free', { free, total: c.seats.total });
     this.#mainVenue.textContent = c.mainVenue ? t('main_venue', { venue: c.mainVenue }) : '';
+    const pending = c.activity.pendingVenue;
+    this.#pendingVenue.textContent = pending ? t('switching_to', { venue: pending }) : '';
+    show(this.#pendingVenue, pending !== null);
+    show(this.#recording, c.activity.recording);
     this.#peopleHead.textContent = t('participants', { count: c.participants.length });
-    renderPeople(this.#people, c.participants, c.mainVenue, c.peerId);
+    this.#people.render();
+    this.#rundown.render();
+    this.#chat.render();
     show(this.#mainWaiting, c.mainPeerId === null);
 
     const joined = c.phase === 'joined';
     const host = c.isHost;
     const b = this.#buttons;
-    show(b.takeSeat, !host && !c.wantPublish);
+    // A free seat one may take oneself: "take a seat"; otherwise (host grants, or seats full): raise a hand.
+    const selfService = c.activity.selfSeat && free > 0;
+    show(b.takeSeat, !host && !c.wantPublish && (c.seatPending || selfService));
     b.takeSeat.disabled = !joined || c.seatPending || free === 0;
     setLabel(b.takeSeat, c.seatPending ? 'seat_waiting' : 'take_seat');
+    const hand = c.self?.hand ?? false;
+    show(b.raiseHand, !host && !c.wantPublish && !c.seatPending && !selfService);
+    b.raiseHand.disabled = !joined;
+    setLabel(b.raiseHand, hand ? 'lower_hand' : 'raise_hand');
+    b.raiseHand.setAttribute('aria-pressed', String(hand));
+    show(this.#handStatus, !host && !c.wantPublish && hand);
     show(b.leaveSeat, !host && c.wantPublish);
     show(b.startBroadcast, host && !c.wantPublish);
     b.startBroadcast.disabled = !joined;

@@ -1,7 +1,7 @@
 // The page shell: top bar with the language switch, banners (reconnecting, notices), and one of three
-// screens — the join form, the session, or "the session has ended".
+// screens — the join form, the session, or "the session has ended" (or "you were removed").
 import type { JoinClient, Notice } from './client.js';
-import { h, relabel, show } from './dom.js';
+import { h, relabel, setLabel, show } from './dom.js';
 import { errorText, getLang, htmlLang, setLang, t } from './i18n.js';
 import { saveLang } from './prefs.js';
 import { JoinForm, type FormInit } from './ui-form.js';
@@ -21,16 +21,17 @@ export class PageUi {
   readonly #reconnecting = h('div', { class: 'banner banner-warn', i18n: 'reconnecting', attrs: { id: 'reconnecting', role: 'status' } });
   readonly #notices = h('div', { class: 'notices', attrs: { id: 'notices', 'aria-live': 'polite' } });
   readonly #ended = h('section', { class: 'ended', attrs: { id: 'ended' } });
+  readonly #endedTitle = h('h1', { i18n: 'ended_title', attrs: { id: 'ended-title' } });
   readonly #brand = h('span', { class: 'brand', i18n: 'app_name' });
   readonly #langButton = h('button', { class: 'lang', i18n: 'lang_switch', attrs: { type: 'button', id: 'lang' } });
 
   constructor(root: HTMLElement, private readonly client: JoinClient, init: FormInit) {
     this.#root = root;
     this.#form = new JoinForm(init, (request) => client.join(request));
-    this.#session = new SessionView(client);
+    this.#session = new SessionView(client, (n) => this.notify(n));
     const back = h('button', { i18n: 'back', attrs: { type: 'button', id: 'ended-back' } });
     back.addEventListener('click', () => client.leave());
-    this.#ended.append(h('h1', { i18n: 'ended_title' }), back);
+    this.#ended.append(this.#endedTitle, back);
     this.#langButton.addEventListener('click', () => this.switchLang());
     root.replaceChildren(
       h('div', { class: 'topbar' }, this.#brand, this.#langButton),
@@ -55,6 +56,7 @@ export class PageUi {
     show(this.#form.el, phase === 'idle' || phase === 'joining');
     show(this.#session.el, phase === 'joined' || phase === 'reconnecting');
     show(this.#ended, phase === 'ended');
+    if (phase === 'ended') setLabel(this.#endedTitle, this.client.endedReason === 'removed' ? 'ended_removed' : 'ended_title');
     show(this.#reconnecting, phase === 'reconnecting');
     this.#root.dataset.phase = phase;
     if (phase === 'joined' || phase === 'reconnecting') this.#session.render();

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium, newPage, statSum, waitForStat, waitForState, type WatchedPage } from '../helpers/browser.js';
 import { ParticipantClient } from '../../src/client/participant-client.js';
-import { createSession, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { startRelay } from '../../src/server/relay-server.js';
+import { createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 let browser: Browser;
 let relay: TestRelay;
@@ -49,4 +50,53 @@ it('a browser speaker’s camera and microphone reach a browser viewer through t
   }
   expect(speaker.errors).toEqual([]);
   expect(viewer.errors).toEqual([]);
+});
+
+it('a viewer who raises a hand starts publishing when the host grants the seat, without reloading', async () => {
+  const s = await createSession(relay, { title: '名师课堂', kind: 'lesson' }); // seats granted by the host
+  const host = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '王老师', venue: '实验小学', hostKey: s.hostKey, ca: relay.ca });
+  const watcher = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '观众', venue: '五小', ca: relay.ca });
+  try {
+    let video = 0;
+    watcher.eachTrack((t) => t.kind === 'video' && t.slot === 'main' && t.track.onReceiveRtp.subscribe(() => void video++));
+    const student = await openJoinPage(s.url, '学生甲', '一小');
+    await student.page.click('#raise-hand');
+    const st = await host.stateWhere((x) => x.participants.some((p) => p.name === '学生甲' && p.hand));
+    const peerId = st.participants.find((p) => p.name === '学生甲')!.peerId;
+    const loads: string[] = [];
+    student.page.on('load', () => loads.push('reload'));
+    await host.request({ type: 'grantSeat', peerId });
+    await waitForState(student.page, { publishing: true });
+    await until(() => video > 100, 'the student’s camera at the other viewer');
+    expect(loads).toEqual([]);
+    expect(student.errors).toEqual([]);
+  } finally {
+    host.close();
+    watcher.close();
+  }
+});
+
+it('a watching page rejoins by itself after the relay restarts, and the picture comes back', async () => {
+  const dataDir = relay.dataDir;
+  const s = await createSession(relay, { title: '断线重连', kind: 'prep' });
+  let host = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '张老师', venue: '教育中心', hostKey: s.hostKey, ca: relay.ca });
+  let stop = await publishClip(host);
+  const viewer = await openJoinPage(s.url, '王老师', '东山小学');
+  await waitForStat(viewer.page, 'subscribe', 'inbound-rtp', 'video', 'framesDecoded', 30);
+  const port = relay.running.port;
+  stop();
+  host.close();
+  await relay.running.close();
+  await waitForState(viewer.page, { phase: 'reconnecting' });
+  relay = { ...relay, running: await startRelay({ dataDir, port, bind: '127.0.0.1' }) };
+  host = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '张老师', venue: '教育中心', hostKey: s.hostKey, ca: relay.ca });
+  stop = await publishClip(host);
+  try {
+    await waitForState(viewer.page, { joined: true, phase: 'joined' });
+    // A new subscribing connection: its frame count starts again from zero.
+    await waitForStat(viewer.page, 'subscribe', 'inbound-rtp', 'video', 'framesDecoded', 30, 60_000);
+  } finally {
+    stop();
+    host.close();
+  }
 });

@@ -1,6 +1,7 @@
 // The relay's media side, played by a second Chromium page for tests of the join page without the relay:
 // it answers the page's publish offer and offers it sendonly m-lines (a fake camera) to subscribe to.
 // Browser code, served as /peer.js by the fake relay; its API is typed below for page.evaluate().
+import type { Browser, Page } from 'playwright-core';
 
 export interface RelayPeerApi {
   /** Answer a publish offer from the join page; the full answer SDP (gathering complete). */
@@ -17,6 +18,23 @@ export interface RelayPeerApi {
 
 export interface PeerWindow {
   relayPeer: RelayPeerApi;
+}
+
+/**
+ * Open the relay's media side for `page` in a context (window) of its own, so neither page is a throttled
+ * background tab; it closes with the page's context.
+ */
+export async function openPeerPage(browser: Browser, page: Page): Promise<Page> {
+  const peer = await (await browser.newContext()).newPage();
+  // When the whole browser is closing, closing the peer's context may fail: ignore it.
+  page.context().on('close', () => void peer.context().close().catch((err: unknown) => err));
+  await peer.goto(`${new URL(page.url()).origin}/peer`);
+  return peer;
+}
+
+/** Answer the page's publish offer from the peer page. */
+export function answerPublish(peer: Page, offerSdp: string): Promise<string> {
+  return peer.evaluate((offer) => (globalThis as unknown as PeerWindow).relayPeer.answerPublish(offer), offerSdp);
 }
 
 export const PEER_PAGE_HTML = '<!doctype html><meta charset="utf-8"><title>peer</title><script src="/peer.js"></script>';

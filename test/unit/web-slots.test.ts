@@ -73,6 +73,7 @@ describe('participants grouped by venue', () => {
     seat,
     publishing: false,
     muted: { audio: false, video: false },
+    hand: false,
   });
 
   it('lists the main venue first, then the others by name, host and seat holders before viewers', () => {

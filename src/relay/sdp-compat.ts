@@ -1,0 +1,43 @@
+// Two SDP differences between werift and Firefox, smoothed over at the relay's edge.
+
+/**
+ * werift writes `a=ice-lite` into each media section; RFC 8839 makes it a session-level attribute, and Firefox
+ * reads it only there. Without it Firefox answers as the controlled agent, the relay's ICE-lite agent answers its
+ * checks with 487 (role conflict) and the connection never forms. Move it to the session level.
+ */
+export function iceLiteAtSessionLevel(sdp: string): string {
+  const lines = sdp.split(/\r?\n/);
+  const firstMedia = lines.findIndex((l) => l.startsWith('m='));
+  if (firstMedia < 0 || !lines.some((l) => l === 'a=ice-lite')) return sdp;
+  const session = lines.slice(0, firstMedia).filter((l) => l !== 'a=ice-lite');
+  const media = lines.slice(firstMedia).filter((l) => l !== 'a=ice-lite');
+  // After the session's t= line (where the session-level attributes begin).
+  const t = session.findIndex((l) => l.startsWith('t='));
+  session.splice(t >= 0 ? t + 1 : session.length, 0, 'a=ice-lite');
+  return [...session, ...media].join('\r\n');
+}
+
+/**
+ * Firefox offers every bundled m-line after the first as `bundle-only` with port 0 (RFC 8843). werift reads port 0
+ * as a rejected m-line and never reports its track, so Firefox's camera would be dropped. The relay bundles
+ * everything anyway: give those m-lines the usual placeholder port 9.
+ */
+export function bundleOnlyAsBundled(sdp: string): string {
+  const lines = sdp.split(/\r?\n/);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.startsWith('m=') && line.split(' ')[1] === '0') {
+      const end = lines.findIndex((l, j) => j > i && l.startsWith('m='));
+      const section = lines.slice(i + 1, end < 0 ? lines.length : end);
+      if (section.includes('a=bundle-only')) {
+        const [head, , ...rest] = line.split(' ');
+        out.push([head, '9', ...rest].join(' '));
+        continue;
+      }
+    }
+    if (line === 'a=bundle-only') continue;
+    out.push(line);
+  }
+  return out.join('\r\n');
+}
