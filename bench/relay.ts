@@ -54,7 +54,8 @@ interface RelayChild {
 
 async function startRelayProcess(): Promise<RelayChild> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-relay-'));
-  const args = ['--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
+  // The same V8 flag as bin/jiaoyan.js gives `jiaoyan relay start`.
+  const args = ['--max-semi-space-size=32', '--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
   // taskset execs node, so the child's pid is the relay's.
   const child = PIN
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
