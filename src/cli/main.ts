@@ -184,6 +184,7 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--host-key <key>', 'host key (join as host)')
     .option('--publish <file>', 'publish this media file (takes a seat unless host)')
     .option('--loop', 'repeat the published file')
+    .option('--video-codec <codec>', 'vp8 | h264: the codec --publish sends (default vp8)')
     .option('--record <file>', 'record the main venue to a WebM file')
     .option('--duration <seconds>', 'leave after this many seconds')
     .action(act(() => import('./commands/join.js')));

@@ -24,6 +24,10 @@ export interface ClientOptions {
   readonly monitor?: boolean;
   /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
   readonly ca?: string;
+  /** Video codec of what this participant publishes (default VP8). */
+  readonly publishVideo?: 'vp8' | 'h264';
+  /** Video codecs it accepts from the relay (default both; a VP8-only recorder says 'vp8'). */
+  readonly receiveVideo?: 'both' | 'vp8' | 'h264';
   /** werift's loss simulation on the receiving side (percent of packets KEPT, werift's convention), for tests. */
   readonly debugKeepPercent?: number;
 }
@@ -53,6 +57,8 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   readonly #ws: WebSocket;
   readonly #address: string;
   #keepPercent: number | undefined;
+  #publishVideo: 'vp8' | 'h264' = 'vp8';
+  #receiveVideo: 'both' | 'vp8' | 'h264' = 'both';
   #subscriber: RTCPeerConnection | undefined;
   #publisher: RTCPeerConnection | undefined;
   #streams: StreamSlot[] = [];
@@ -88,6 +94,8 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     });
     const client = new ParticipantClient(ws, address);
     client.#keepPercent = opts.debugKeepPercent;
+    client.#publishVideo = opts.publishVideo ?? 'vp8';
+    client.#receiveVideo = opts.receiveVideo ?? 'both';
     ws.on('message', (data) => client.#onMessage(data.toString()));
     ws.on('close', () => client.close());
     const joined = client.#next('joined');
@@ -187,7 +195,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     this.#answeredVersion = m.version;
     if (!this.#subscriber) {
       const debug = this.#keepPercent !== undefined ? { debug: { inboundPacketLoss: this.#keepPercent } } : {};
-      const pc = new RTCPeerConnection({ ...clientPeerConfig(this.#address), ...debug });
+      const pc = new RTCPeerConnection({ ...clientPeerConfig(this.#address, this.#receiveVideo), ...debug });
       this.#subscriber = pc;
       pc.onTrack.subscribe((track) => {
         const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track));
@@ -286,7 +294,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
 
   /** Publish the given tracks (write RTP into them). Host or seat holder only. */
   async publish(tracks: { audio?: MediaStreamTrack; video?: MediaStreamTrack }): Promise<void> {
-    const pc = new RTCPeerConnection(clientPeerConfig(this.#address));
+    const pc = new RTCPeerConnection(clientPeerConfig(this.#address, this.#publishVideo));
     this.#publisher = pc;
     if (tracks.audio) pc.addTransceiver(tracks.audio, { direction: 'sendonly' });
     if (tracks.video) pc.addTransceiver(tracks.video, { direction: 'sendonly' });

@@ -1,4 +1,4 @@
-// A media file played in real time by ffmpeg as VP8 + Opus RTP to two loopback UDP ports; packets come out
+// A media file played in real time by ffmpeg as VP8 (or H.264) + Opus RTP to two loopback UDP ports; packets come out
 // of `onPacket` ready for a werift track's writeRtp.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
@@ -12,6 +12,8 @@ const log = logger('client:rtp-source');
 export interface RtpSourceOptions {
   readonly file: string;
   readonly loop?: boolean;
+  /** Video codec (default VP8; H.264 is constrained baseline, SPS/PPS before every keyframe). */
+  readonly videoCodec?: 'vp8' | 'h264';
   /** Video bitrate, e.g. "800k". */
   readonly videoBitrate?: string;
   readonly onPacket: (kind: 'audio' | 'video', packet: Buffer) => void;
@@ -46,8 +48,10 @@ export class RtpSource {
     audio.on('message', (m) => opts.onPacket('audio', m));
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error', '-re', ...(opts.loop ? ['-stream_loop', '-1'] : []), '-i', opts.file,
-      '-map', '0:v:0', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', opts.videoBitrate ?? '800k',
-      '-g', '60', '-keyint_min', '60', '-error-resilient', '1', '-auto-alt-ref', '0', '-pix_fmt', 'yuv420p', '-payload_type', '96', '-ssrc', '1111',
+      '-map', '0:v:0', ...(opts.videoCodec === 'h264'
+        ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-profile:v', 'baseline', '-level', '3.1', '-x264-params', 'repeat-headers=1']
+        : ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-error-resilient', '1', '-auto-alt-ref', '0']),
+      '-b:v', opts.videoBitrate ?? '800k', '-g', '60', '-keyint_min', '60', '-pix_fmt', 'yuv420p', '-payload_type', '96', '-ssrc', '1111',
       '-f', 'rtp', `rtp://127.0.0.1:${vport}?pkt_size=1200`,
       '-map', '0:a:0?', '-c:a', 'libopus', '-b:a', '48k', '-ar', '48000', '-ac', '2', '-application', 'voip', '-payload_type', '111', '-ssrc', '2222',
       '-f', 'rtp', `rtp://127.0.0.1:${aport}?pkt_size=1200`,

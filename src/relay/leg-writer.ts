@@ -3,8 +3,9 @@
 // a string, header-extension maps, a send-side estimator that sorts its whole history on every packet) and was the
 // largest cost of a fan-out after SRTP itself. This writer keeps only what the leg needs: its SSRC and payload
 // type, the counters werift's RTCP loop reads for sender reports, and a history of what it sent for NACKs.
-import { RtpHeader, type RTCRtpSender } from 'werift';
+import { RtpHeader, type RTCRtpCodecParameters, type RTCRtpSender } from 'werift';
 import { logger } from '../core/log.js';
+import { codecName, type CodecName } from './packet-source.js';
 
 const log = logger('relay:leg');
 
@@ -22,8 +23,6 @@ export function ntpFromUnixMs(ms: number): bigint {
 
 interface WeriftSenderInternals {
   ssrc: number;
-  codec?: { payloadType: number };
-  headerExtensions: unknown[];
   runRtcp(): void;
 }
 
@@ -36,6 +35,11 @@ export class LegWriter {
   readonly #seqs: Int32Array;
   readonly #timestamps: Uint32Array;
   readonly #markers: Uint8Array;
+  readonly #payloadTypes: Uint8Array;
+  /** This leg's payload type per codec, from the negotiated codecs (rebuilt when they change). */
+  readonly #codecs: () => readonly RTCRtpCodecParameters[];
+  #codecsSeen: readonly RTCRtpCodecParameters[] | undefined;
+  #pt = new Map<CodecName, number>();
   /** One header object, filled and serialised synchronously by each write (werift's encrypt copies it). */
   readonly #header = new RtpHeader({ extensions: [] });
   #rtcpStarted = false;
@@ -46,8 +50,10 @@ export class LegWriter {
   packets = 0;
   bytes = 0;
 
-  constructor(sender: RTCRtpSender, historySize = 2048) {
+  constructor(sender: RTCRtpSender, codecs: () => readonly RTCRtpCodecParameters[], historySize = 2048) {
     this.sender = sender;
+    this.#codecs = codecs;
+    this.#payloadTypes = new Uint8Array(historySize);
     this.#size = historySize;
     this.#payloads = new Array<Buffer | undefined>(historySize);
     this.#seqs = new Int32Array(historySize).fill(-1);
@@ -74,22 +80,42 @@ export class LegWriter {
     this.#clock = clock;
   }
 
-  /** Send one packet as this leg's own: its SSRC and payload type, the given number, timestamp and marker. */
-  write(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer): void {
+  /** The payload type this leg negotiated for `codec`, if the viewer accepted it. */
+  payloadTypeOf(codec: CodecName): number | undefined {
+    const list = this.#codecs();
+    if (list !== this.#codecsSeen) {
+      this.#codecsSeen = list;
+      this.#pt = new Map();
+      for (const c of list) {
+        const name = codecName(c.mimeType);
+        if (name && !this.#pt.has(name)) this.#pt.set(name, c.payloadType!);
+      }
+    }
+    return this.#pt.get(codec);
+  }
+
+  /** Whether this leg can carry `codec` (before it is negotiated: yes, the packet waits for the connection). */
+  accepts(codec: CodecName): boolean {
+    return this.#codecs().length === 0 || this.payloadTypeOf(codec) !== undefined;
+  }
+
+  /** Send one packet as this leg's own: its SSRC, its payload type for `codec`, the given number, timestamp and marker. */
+  write(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer, codec: CodecName): void {
     const internals = this.sender as unknown as WeriftSenderInternals;
-    const codec = internals.codec;
-    if (!codec || !this.connected) return;
+    const payloadType = this.payloadTypeOf(codec);
+    if (payloadType === undefined || !this.connected) return;
     const i = sequenceNumber % this.#size;
     this.#payloads[i] = payload;
     this.#seqs[i] = sequenceNumber;
     this.#timestamps[i] = timestamp;
     this.#markers[i] = marker ? 1 : 0;
+    this.#payloadTypes[i] = payloadType;
     this.#lastTimestamp = timestamp;
     this.#packets++;
     this.#octets += payload.length;
     this.packets++;
     this.bytes += payload.length;
-    this.#send(sequenceNumber, timestamp, marker, payload, internals.ssrc, codec.payloadType);
+    this.#send(sequenceNumber, timestamp, marker, payload, internals.ssrc, payloadType);
     if (!this.#rtcpStarted) {
       this.#rtcpStarted = true;
       internals.runRtcp();
@@ -102,8 +128,8 @@ export class LegWriter {
     const payload = this.#payloads[i];
     if (!payload || this.#seqs[i] !== sequenceNumber) return false;
     const internals = this.sender as unknown as WeriftSenderInternals;
-    if (!internals.codec || !this.connected) return false;
-    this.#send(sequenceNumber, this.#timestamps[i]!, this.#markers[i] === 1, payload, internals.ssrc, internals.codec.payloadType);
+    if (!this.connected) return false;
+    this.#send(sequenceNumber, this.#timestamps[i]!, this.#markers[i] === 1, payload, internals.ssrc, this.#payloadTypes[i]!);
     return true;
   }
 

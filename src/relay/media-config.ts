@@ -16,17 +16,22 @@ export interface RtcNetwork {
   readonly bindAddress?: string;
 }
 
-/** VP8 + Opus only: payloads are forwarded untouched, so every leg must agree. */
-export function pinnedCodecs(): NonNullable<PeerConfig['codecs']> {
+/** The H.264 every browser decodes: constrained baseline, FU-A fragmentation (RFC 6184 mode 1). */
+export const H264_FMTP = 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f';
+
+const VIDEO_FEEDBACK = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'goog-remb' }];
+
+/**
+ * Opus, VP8 and H.264 (constrained baseline): payloads are forwarded untouched, so a viewer receives a venue's
+ * video only in a codec it accepted. VP8 comes first, so browsers publish VP8; H.264 is for publishers that only
+ * have it, and reaches the viewers that support it.
+ */
+export function pinnedCodecs(video: 'both' | 'vp8' | 'h264' = 'both'): NonNullable<PeerConfig['codecs']> {
+  const vp8 = new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90000, rtcpFeedback: VIDEO_FEEDBACK });
+  const h264 = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90000, rtcpFeedback: VIDEO_FEEDBACK, parameters: H264_FMTP });
   return {
     audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48000, channels: 2, parameters: 'minptime=10;useinbandfec=1' })],
-    video: [
-      new RTCRtpCodecParameters({
-        mimeType: 'video/VP8',
-        clockRate: 90000,
-        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'goog-remb' }],
-      }),
-    ],
+    video: video === 'vp8' ? [vp8] : video === 'h264' ? [h264] : [vp8, h264],
   };
 }
 
@@ -51,10 +56,10 @@ export function relayPeerConfig(net: RtcNetwork): Partial<PeerConfig> {
   };
 }
 
-/** A headless participant (full ICE) talking to a relay at `address`. */
-export function clientPeerConfig(address: string): Partial<PeerConfig> {
+/** A headless participant (full ICE) talking to a relay at `address`, with the video codecs it handles. */
+export function clientPeerConfig(address: string, video: 'both' | 'vp8' | 'h264' = 'both'): Partial<PeerConfig> {
   return {
-    codecs: pinnedCodecs(),
+    codecs: pinnedCodecs(video),
     bundlePolicy: 'max-bundle',
     iceUseIpv4: false,
     iceUseIpv6: false,

@@ -3,6 +3,13 @@
 import type { RtpPacket } from 'werift';
 
 export type MediaKind = 'audio' | 'video';
+/** The codecs the relay forwards (lower-case subtype of the MIME type). */
+export type CodecName = 'vp8' | 'h264' | 'opus';
+
+export function codecName(mimeType: string | undefined): CodecName | undefined {
+  const sub = mimeType?.split('/')[1]?.toLowerCase();
+  return sub === 'vp8' || sub === 'h264' || sub === 'opus' ? sub : undefined;
+}
 export type PacketListener = (packet: RtpPacket) => void;
 
 export interface PacketSource {
@@ -12,6 +19,8 @@ export interface PacketSource {
   readonly closed: boolean;
   /** The sender's last RTCP sender report in this source's RTP clock: wall clock (NTP) for an RTP timestamp. */
   readonly senderReport: { ntp: bigint; rtp: number } | undefined;
+  /** The codec of a packet of this source, by its payload type. */
+  codecOf(payloadType: number): CodecName | undefined;
   /** Listen to every packet; returns the unsubscribe function. */
   subscribe(listener: PacketListener): () => void;
   requestKeyframe(): void;

@@ -7,7 +7,7 @@ import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { AUDIO_LEVEL_URI } from './media-config.js';
 import { localSdp } from './negotiation.js';
 import { keepUsableCandidates } from './sdp-candidates.js';
-import { bundleOnlyAsBundled, iceLiteAtSessionLevel } from './sdp-compat.js';
+import { bundleOnlyAsBundled, iceLiteAtSessionLevel, keepBaselineH264 } from './sdp-compat.js';
 import type { RelayObserver } from './observer.js';
 import type { PacketSource } from './packet-source.js';
 import { Publication, type MediaKind } from './publication.js';
@@ -137,7 +137,7 @@ export class Participant {
       // localSdp's 5 s gathering timeout (the connection's requests wait meanwhile). Refuse it at once.
       if (pc.getTransceivers().length === 0) throw new Error('the offer has no audio or video section');
       await pc.setLocalDescription(await pc.createAnswer());
-      return iceLiteAtSessionLevel(await localSdp(pc));
+      return keepBaselineH264(iceLiteAtSessionLevel(await localSdp(pc)));
     } catch (err) {
       this.unpublish();
       throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
@@ -198,7 +198,7 @@ export class Participant {
     const pc = this.#subscriber!;
     for (const kind of ['audio', 'video'] as const) {
       const t = pc.addTransceiver(kind, { direction: 'sendonly' });
-      this.#slots.push(new SlotSender(`${this.#slots.length}`, kind, slot, t.sender, this.#init.observer));
+      this.#slots.push(new SlotSender(`${this.#slots.length}`, kind, slot, t, this.#init.observer));
     }
   }
 

@@ -6,9 +6,13 @@
 import type { RtpPacket } from 'werift';
 import { RtpHeader, RtpPacket as Packet } from 'werift';
 import { TypedEmitter } from '../core/emitter.js';
-import type { MediaKind, PacketListener, PacketSource } from './packet-source.js';
+import { isKeyframeStart } from './keyframe.js';
+import type { CodecName, MediaKind, PacketListener, PacketSource } from './packet-source.js';
 import type { Publication } from './publication.js';
-import { isVp8KeyframeStart } from './vp8.js';
+
+/** The program's own payload type per codec: venues may number the same codec differently (Chrome 96, Firefox 120). */
+const PROGRAM_PT: Record<CodecName, number> = { vp8: 96, h264: 102, opus: 111 };
+const CODEC_OF_PT = new Map(Object.entries(PROGRAM_PT).map(([c, pt]) => [pt, c as CodecName]));
 
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
 /** How often a pending handoff asks the new venue for a keyframe again. */
@@ -70,6 +74,10 @@ export class ProgramTrack implements PacketSource {
     this.#requestKeyframe();
   }
 
+  codecOf(payloadType: number): CodecName | undefined {
+    return CODEC_OF_PT.get(payloadType);
+  }
+
   /**
    * Feed from `source` from now on. `first` is a packet of it to forward at once (the keyframe that triggered a
    * handoff); without one, video waits for the source's next keyframe.
@@ -89,11 +97,13 @@ export class ProgramTrack implements PacketSource {
   #forward(packet: RtpPacket): void {
     if (packet === this.#lastIn) return;
     this.#lastIn = packet;
+    const h = packet.header;
+    const codec = this.#source?.codecOf(h.payloadType);
+    if (!codec) return;
     if (this.#waitingForKeyframe) {
-      if (!isVp8KeyframeStart(packet.payload)) return;
+      if (!isKeyframeStart(packet.payload, codec)) return;
       this.#waitingForKeyframe = false;
     }
-    const h = packet.header;
     if (this.#rebase) {
       this.#rebase = false;
       if (this.#lastSeq === undefined || this.#lastTs === undefined) {
@@ -113,7 +123,7 @@ export class ProgramTrack implements PacketSource {
     this.#lastAt = Date.now();
     this.packets++;
     const out = new Packet(
-      new RtpHeader({ marker: h.marker, payloadType: h.payloadType, sequenceNumber: seq, timestamp: ts, ssrc: h.ssrc, extensions: [] }),
+      new RtpHeader({ marker: h.marker, payloadType: PROGRAM_PT[codec], sequenceNumber: seq, timestamp: ts, ssrc: h.ssrc, extensions: [] }),
       packet.payload,
     );
     for (const l of this.#listeners) l(out);
@@ -176,7 +186,7 @@ export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
     }
     this.#pending = source;
     this.#pendingUnsubscribe = newVideo.subscribe((packet) => {
-      if (this.#pending === source && isVp8KeyframeStart(packet.payload)) this.#switch(source, packet);
+      if (this.#pending === source && isKeyframeStart(packet.payload, newVideo.codecOf(packet.header.payloadType))) this.#switch(source, packet);
     });
     newVideo.requestKeyframeNow();
     this.#retry = setInterval(() => newVideo.requestKeyframeNow(), RETRY_MS);

@@ -6,9 +6,9 @@ import { InvalidStateError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { KeyframeRequester } from './keyframe-requester.js';
 import { PacketHistory } from './packet-history.js';
-import type { MediaKind, PacketListener, PacketSource } from './packet-source.js';
+import { isKeyframeStart } from './keyframe.js';
+import { codecName, type CodecName, type MediaKind, type PacketListener, type PacketSource } from './packet-source.js';
 import type { RelayObserver } from './observer.js';
-import { isVp8KeyframeStart } from './vp8.js';
 
 export type { MediaKind, PacketListener } from './packet-source.js';
 
@@ -34,6 +34,7 @@ export class Publication implements PacketSource {
   readonly #track: MediaStreamTrack;
   readonly #unsubscribe: () => void;
   readonly #levelExt: number | undefined;
+  readonly #receiver: RTCRtpReceiver;
   #closed = false;
   #muted: boolean;
   #waitingForKeyframe = false;
@@ -48,6 +49,7 @@ export class Publication implements PacketSource {
     this.peerId = peerId;
     this.kind = track.kind as MediaKind;
     this.#track = track;
+    this.#receiver = receiver;
     this.#levelExt = opts.audioLevelExtensionId;
     this.#muted = opts.muted ?? false;
     this.#waitingForKeyframe = this.kind === 'video';
@@ -69,7 +71,7 @@ export class Publication implements PacketSource {
       if (this.#muted) return;
       if (this.#waitingForKeyframe) {
         // After a pause (or at the start) video resumes only on a keyframe: nobody decodes a broken picture.
-        if (!isVp8KeyframeStart(packet.payload)) return;
+        if (!isKeyframeStart(packet.payload, this.codecOf(packet.header.payloadType))) return;
         this.#waitingForKeyframe = false;
       }
       for (const l of this.#listeners) l(packet);
@@ -85,6 +87,11 @@ export class Publication implements PacketSource {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  codecOf(payloadType: number): CodecName | undefined {
+    const codecs = (this.#receiver as unknown as { codecs: Record<number, { mimeType: string } | undefined> }).codecs;
+    return codecName(codecs[payloadType]?.mimeType);
   }
 
   get muted(): boolean {

@@ -1,4 +1,4 @@
-// Two SDP differences between werift and Firefox, smoothed over at the relay's edge.
+// SDP differences between werift and browsers, smoothed over at the relay's edge.
 
 /**
  * werift writes `a=ice-lite` into each media section; RFC 8839 makes it a session-level attribute, and Firefox
@@ -40,4 +40,29 @@ export function bundleOnlyAsBundled(sdp: string): string {
     out.push(line);
   }
   return out.join('\r\n');
+}
+
+/**
+ * werift matches codecs by name, so its answer echoes every H.264 variant a browser offers (High profile,
+ * packetization mode 0, …). Keep the ones every viewer can take: baseline profiles (42xxxx) in packetization
+ * mode 1. Other payload types leave the m= line with their rtpmap, fmtp and rtcp-fb lines.
+ */
+export function keepBaselineH264(sdp: string): string {
+  const lines = sdp.split(/\r?\n/);
+  const drop = new Set<string>();
+  const h264 = lines.map((l) => /^a=rtpmap:(\d+) H264\/90000/i.exec(l)?.[1]).filter((pt): pt is string => !!pt);
+  for (const pt of h264) {
+    const fmtp = lines.find((l) => l.startsWith(`a=fmtp:${pt} `)) ?? '';
+    const mode1 = /packetization-mode=1/.test(fmtp);
+    const baseline = /profile-level-id=42/i.test(fmtp);
+    if (!mode1 || !baseline) drop.add(pt);
+  }
+  if (drop.size === 0) return sdp;
+  return lines
+    .filter((l) => {
+      const m = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)[ ]/.exec(l);
+      return !(m && drop.has(m[1]!));
+    })
+    .map((l) => (l.startsWith('m=video') ? l.split(' ').filter((f, i) => i < 3 || !drop.has(f)).join(' ') : l))
+    .join('\r\n');
 }

@@ -1,10 +1,10 @@
 // One m-line of a subscriber: forwards the packets of whichever publication is attached, as its own copies,
 // with continuous sequence numbers and timestamps across source changes, starting video on a keyframe.
-import type { RtpPacket, RTCRtpSender } from 'werift';
+import type { RtpPacket, RTCRtpSender, RTCRtpTransceiver } from 'werift';
 import { LegWriter, ntpFromUnixMs } from './leg-writer.js';
 import type { RelayObserver } from './observer.js';
 import type { MediaKind, PacketSource } from './packet-source.js';
-import { isVp8KeyframeStart } from './vp8.js';
+import { isKeyframeStart } from './keyframe.js';
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
 
 export type SlotKind = 'main' | 'seat';
@@ -28,13 +28,14 @@ export class SlotSender {
   #closed = false;
   readonly #disposers: (() => void)[] = [];
 
-  constructor(mid: string, kind: MediaKind, slot: SlotKind, sender: RTCRtpSender, observer: RelayObserver) {
+  constructor(mid: string, kind: MediaKind, slot: SlotKind, transceiver: Pick<RTCRtpTransceiver, 'sender' | 'codecs'>, observer: RelayObserver) {
+    const sender = transceiver.sender;
     this.mid = mid;
     this.kind = kind;
     this.slot = slot;
     this.sender = sender;
     this.#observer = observer;
-    this.#writer = new LegWriter(sender);
+    this.#writer = new LegWriter(sender, () => transceiver.codecs);
     this.#disposers.push(sender.onPictureLossIndication.subscribe(() => {
       observer.safeEmit('pli', 'down');
       this.#publication?.requestKeyframe();
@@ -75,11 +76,14 @@ export class SlotSender {
       this.#waitingForKeyframe = this.kind === 'video';
       return;
     }
+    const h = packet.header;
+    const codec = this.#publication?.codecOf(h.payloadType);
+    // A codec this viewer did not accept (H.264 to a VP8-only peer) cannot be forwarded: nothing is sent.
+    if (!codec || !this.#writer.accepts(codec)) return;
     if (this.#waitingForKeyframe) {
-      if (!isVp8KeyframeStart(packet.payload)) return;
+      if (!isKeyframeStart(packet.payload, codec)) return;
       this.#waitingForKeyframe = false;
     }
-    const h = packet.header;
     if (this.#rebase) {
       // First packet from this source: continue our own numbering right after the last packet sent.
       this.#rebase = false;
@@ -100,7 +104,7 @@ export class SlotSender {
     this.#lastTs = ts;
     this.#lastSentAt = Date.now();
     // The publisher's packet is never touched: the writer serialises its own header for this leg.
-    this.#writer.write(seq, ts, h.marker, packet.payload);
+    this.#writer.write(seq, ts, h.marker, packet.payload, codec);
     const traffic = this.#observer.traffic;
     traffic.outPackets++;
     traffic.outBytes += packet.payload.length + 12;

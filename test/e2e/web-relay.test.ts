@@ -100,3 +100,28 @@ it('a watching page rejoins by itself after the relay restarts, and the picture 
     host.close();
   }
 });
+
+it('a browser viewer decodes a venue that publishes H.264', async () => {
+  const s = await createSession(relay, { title: '硬件编码的教室', kind: 'prep' });
+  const host = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '张老师', venue: '教育中心', hostKey: s.hostKey, ca: relay.ca, publishVideo: 'h264' });
+  const stop = await publishClip(host, 'h264');
+  try {
+    const viewer = await openJoinPage(s.url, '王老师', '东山小学');
+    await waitForStat(viewer.page, 'subscribe', 'inbound-rtp', 'video', 'framesDecoded', 30);
+    const codec = await viewer.page.evaluate(async () => {
+      type Stats = Map<string, unknown> & { forEach(cb: (r: never) => void): void };
+      const pc = (globalThis as unknown as { __jiaoyan: { pcs: { subscribe: { getStats(): Promise<Stats> } } } }).__jiaoyan.pcs.subscribe;
+      const stats = await pc.getStats();
+      let id = '';
+      stats.forEach((r: { type: string; kind?: string; codecId?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video' && (r.framesDecoded ?? 0) > 0) id = r.codecId ?? '';
+      });
+      return (stats.get(id) as { mimeType?: string } | undefined)?.mimeType;
+    });
+    expect(codec?.toLowerCase()).toBe('video/h264');
+    expect(viewer.errors).toEqual([]);
+  } finally {
+    stop();
+    host.close();
+  }
+});

@@ -69,14 +69,14 @@ export function testClip(): Promise<string> {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']);
 }
 
-/** Publish a looping generated clip from `client`; returns a stop function. */
-export async function publishClip(client: ParticipantClient): Promise<() => void> {
+/** Publish a looping generated clip from `client` (VP8, or H.264 for a client made with publishVideo 'h264'). */
+export async function publishClip(client: ParticipantClient, videoCodec: 'vp8' | 'h264' = 'vp8'): Promise<() => void> {
   const audio = new MediaStreamTrack({ kind: 'audio' });
   const video = new MediaStreamTrack({ kind: 'video' });
   await client.publish({ audio, video });
   await client.publisherConnected();
   const source = await RtpSource.start({
-    file: await testClip(), loop: true,
+    file: await testClip(), loop: true, videoCodec,
     onPacket: (kind, packet) => (kind === 'audio' ? audio : video).writeRtp(packet),
   });
   return () => source.close();

@@ -24,8 +24,6 @@ function fakeSender() {
   let rtcpLoops = 0;
   const sender = {
     ssrc: 4242,
-    codec: { payloadType: 111 },
-    headerExtensions: [],
     runRtcp: () => void rtcpLoops++,
     // The transport serialises the header before its first await: record what would go on the wire.
     dtlsTransport: {
@@ -36,7 +34,9 @@ function fakeSender() {
     onPictureLossIndication: { subscribe: (f: () => void) => (pli.push(f), { unSubscribe: () => undefined }) },
     onGenericNack: { subscribe: (f: (n: { lost: number[] }) => void) => (nack.push(f), { unSubscribe: () => undefined }) },
   };
-  return { sender, sent, pli, nack, rtcpLoops: () => rtcpLoops, report: () => sender as unknown as { ntpTimestamp: bigint; rtpTimestamp: number; packetCount: number; octetCount: number } };
+  // The codecs the viewer accepted on this m-line, with its own payload types.
+  const transceiver = { sender, codecs: [{ mimeType: 'audio/opus', payloadType: 111 }, { mimeType: 'video/VP8', payloadType: 100 }] };
+  return { sender: transceiver, sent, pli, nack, rtcpLoops: () => rtcpLoops, report: () => transceiver.sender as unknown as { ntpTimestamp: bigint; rtpTimestamp: number; packetCount: number; octetCount: number } };
 }
 
 function fakePublication(kind: 'audio' | 'video', peerId: string) {
@@ -46,6 +46,7 @@ function fakePublication(kind: 'audio' | 'video', peerId: string) {
     kind, peerId, closed: false, senderReport: undefined as { ntp: bigint; rtp: number } | undefined,
     subscribe: (l: Listener) => (listeners.add(l), () => listeners.delete(l)),
     requestKeyframe: () => void keyframeRequests++,
+    codecOf: (pt: number) => (pt === 96 ? (kind === 'audio' ? 'opus' : 'vp8') : undefined),
   };
   return { raw: pub, pub: pub as unknown as Publication, emit: (p: RtpPacket) => listeners.forEach((l) => l(p)), keyframes: () => keyframeRequests };
 }

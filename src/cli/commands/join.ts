@@ -19,7 +19,12 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const relayFlag = typeof opts.relay === 'string' ? opts.relay : target.relay;
   const relay = await resolveRelay(ctx.dataDir, { ...(relayFlag ? { relay: relayFlag } : {}), ...(typeof opts.ca === 'string' ? { ca: opts.ca } : {}) });
   const hostKey = typeof opts.hostKey === 'string' ? opts.hostKey : undefined;
+  const videoCodec = String(opts.videoCodec ?? 'vp8');
+  if (videoCodec !== 'vp8' && videoCodec !== 'h264') throw new UsageError('BAD_CHOICE', { flag: '--video-codec', choices: 'vp8, h264', value: videoCodec });
   const client = await ParticipantClient.connect({
+    publishVideo: videoCodec,
+    // The recorder writes VP8 WebM: a venue publishing H.264 is not forwarded to it.
+    ...(typeof opts.record === 'string' ? { receiveVideo: 'vp8' as const } : {}),
     relay: relay.url, code: target.code,
     name: typeof opts.name === 'string' ? opts.name : `jiaoyan@${hostname()}`,
     venue: typeof opts.venue === 'string' ? opts.venue : hostname(),
@@ -51,7 +56,7 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
       await client.publish({ audio, video });
       await client.publisherConnected();
       const source = await RtpSource.start({
-        file: resolve(opts.publish), loop: !!opts.loop,
+        file: resolve(opts.publish), loop: !!opts.loop, videoCodec,
         onPacket: (kind, packet) => (kind === 'audio' ? audio : video).writeRtp(packet),
         onExit: () => ctx.out.event({ event: 'published', file: opts.publish }),
       });
