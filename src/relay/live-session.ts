@@ -15,6 +15,9 @@ import { SessionStatusReporter, type LoadProbe } from './session-status.js';
 
 const log = logger('relay:session');
 
+/** How long state changes are gathered before they are broadcast. */
+const STATE_COALESCE_MS = 30;
+
 export interface SessionDescriptor {
   readonly id: string;
   readonly code: string;
@@ -63,6 +66,7 @@ export class LiveSession {
   #step: number | null;
   #closed = false;
   #layoutQueued = false;
+  #stateTimer: NodeJS.Timeout | undefined;
 
   constructor(info: SessionDescriptor, peerConfig: Partial<PeerConfig>, observer: RelayObserver, hooks: SessionHooks = {}) {
     this.info = info;
@@ -311,17 +315,26 @@ export class LiveSession {
     };
   }
 
+  /**
+   * Tell everyone the new state. Changes within STATE_COALESCE_MS go out as one message: a burst of N joins would
+   * otherwise send N messages of up to N participants to each of N people.
+   */
   broadcastState(): void {
-    if (this.#closed) return;
-    const msg = this.stateMessage();
-    for (const p of this.participants.values()) p.send(msg);
-    this.#observer.safeEmit('sessionChanged', this.info.id);
+    if (this.#closed || this.#stateTimer) return;
+    this.#stateTimer = setTimeout(() => {
+      this.#stateTimer = undefined;
+      if (this.#closed) return;
+      const msg = this.stateMessage();
+      for (const p of this.participants.values()) p.send(msg);
+      this.#observer.safeEmit('sessionChanged', this.info.id);
+    }, STATE_COALESCE_MS);
   }
 
   /** End the session: every participant is told and disconnected. Idempotent. */
   close(reason = 'ended'): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#stateTimer) clearTimeout(this.#stateTimer);
     this.#status.close();
     this.program.close();
     for (const p of this.participants.values()) {
