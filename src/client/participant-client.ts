@@ -217,7 +217,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
    * Send a request the relay answers with `ack` (chat and host requests); resolves on the ack, rejects with the
    * relay's error (RefusedError → exit 4).
    */
-  async request(message: Extract<ClientMessage, { type: 'chat' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }>, timeoutMs = 15_000): Promise<void> {
+  async request(message: Extract<ClientMessage, { type: 'chat' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' | 'record' }>, timeoutMs = 15_000): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => finish(() => reject(new RuntimeError('RELAY_NO_ANSWER', { request: message.type }))), timeoutMs);
       const onMessage = (m: ServerMessage): boolean => {

@@ -40,6 +40,8 @@ export interface SessionHooks {
   /** Persist the rundown's current step. */
   saveStep?(sessionId: string, step: number): void;
   readonly load?: LoadProbe;
+  /** Start or stop recording the session (the relay's owner writes the files); resolves once done. */
+  record?(session: LiveSession, on: boolean, by: string): Promise<void>;
 }
 
 export interface JoinRequest {
@@ -63,6 +65,8 @@ export class LiveSession {
   readonly #status: SessionStatusReporter;
   /** The venue's participant the host pushed to (kept while it publishes). */
   #pushedPeerId: string | null = null;
+  /** Whether the relay is recording this session (set by the recording hook). */
+  recording = false;
   #step: number | null;
   #closed = false;
   #layoutQueued = false;
@@ -234,6 +238,13 @@ export class LiveSession {
     return step;
   }
 
+  /** Start or stop the recording (host). */
+  async setRecording(on: boolean, by: string): Promise<void> {
+    if (!this.#hooks.record) throw new RefusedError('RECORDING_UNAVAILABLE');
+    await this.#hooks.record(this, on, by);
+    this.broadcastState();
+  }
+
   get step(): number | null {
     return this.#step;
   }
@@ -311,7 +322,7 @@ export class LiveSession {
       pendingVenue: this.program.pending?.venue ?? null,
       seats: { total: this.info.seats, taken: this.seatsTaken },
       rundown: { steps: [...this.rundown], current: this.#step },
-      selfSeat: this.selfSeat, recording: false,
+      selfSeat: this.selfSeat, recording: this.recording,
     };
   }
 

@@ -8,6 +8,8 @@ export type RelayObserverEvents = {
   peerJoined: [sessionId: string, peerId: string];
   peerLeft: [sessionId: string, peerId: string];
   sessionChanged: [sessionId: string];
+  /** A live session was created (its first participant is joining). */
+  sessionOpened: [sessionId: string];
 };
 
 /**

@@ -15,6 +15,7 @@ const PROGRAM_PT: Record<CodecName, number> = { vp8: 96, h264: 102, opus: 111 };
 const CODEC_OF_PT = new Map(Object.entries(PROGRAM_PT).map(([c, pt]) => [pt, c as CodecName]));
 
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+const MIN_STEP: Record<MediaKind, number> = { audio: 960, video: 3000 };
 /** How often a pending handoff asks the new venue for a keyframe again. */
 const RETRY_MS = 500;
 
@@ -110,7 +111,8 @@ export class ProgramTrack implements PacketSource {
         this.#seqOffset = 0;
         this.#tsOffset = 0;
       } else {
-        const elapsed = Math.max(1, Math.round(((Date.now() - this.#lastAt) / 1000) * CLOCK[this.kind]));
+        // At least one packet's worth (20 ms of sound, a 30 fps frame): timestamps never collide at a switch.
+        const elapsed = Math.max(MIN_STEP[this.kind], Math.round(((Date.now() - this.#lastAt) / 1000) * CLOCK[this.kind]));
         this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
         this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
       }

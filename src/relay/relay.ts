@@ -24,6 +24,7 @@ export class Relay {
     if (!s || s.closed) {
       s = new LiveSession(info, this.#peerConfig, this.observer, this.#hooks);
       this.sessions.set(info.id, s);
+      this.observer.safeEmit('sessionOpened', info.id);
     }
     return s;
   }

@@ -6,6 +6,7 @@ import type { RelayObserver } from './observer.js';
 import type { MediaKind, PacketSource } from './packet-source.js';
 import { isKeyframeStart } from './keyframe.js';
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
+const MIN_STEP: Record<MediaKind, number> = { audio: 960, video: 3000 };
 
 export type SlotKind = 'main' | 'seat';
 
@@ -91,7 +92,8 @@ export class SlotSender {
         this.#seqOffset = 0;
         this.#tsOffset = 0;
       } else {
-        const elapsed = Math.max(1, Math.round(((Date.now() - this.#lastSentAt) / 1000) * CLOCK[this.kind]));
+        // At least one packet's worth (20 ms of sound, a 30 fps frame): timestamps never collide at a switch.
+        const elapsed = Math.max(MIN_STEP[this.kind], Math.round(((Date.now() - this.#lastSentAt) / 1000) * CLOCK[this.kind]));
         this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
         this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
       }

@@ -9,6 +9,9 @@ import type { Relay } from '../relay/relay.js';
 import type { SessionStore, StoredSession } from '../store/session-store.js';
 import { sendError, sendJson } from './http-errors.js';
 import type { SessionKinds } from './session-kinds.js';
+import type { RecordingCatalogue } from '../store/recording-catalogue.js';
+import { handleRecordingsApi } from './recordings-api.js';
+import type { Recordings } from './recordings.js';
 
 const MAX_BODY = 64 * 1024;
 
@@ -31,6 +34,8 @@ export interface AdminApiDeps {
   readonly startedAt: number;
   /** Public code look-up (rate-limited per address); throws RefusedError. */
   readonly lookup: (code: string, ip: string) => StoredSession;
+  readonly catalogue: RecordingCatalogue;
+  readonly recordings: Recordings;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -103,6 +108,17 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
     if (path === '/api/sessions' && req.method === 'GET') {
       const sessions = deps.sessions.all().map((s) => sessionView(s, deps.baseUrl(), deps.relay.sessions.get(s.id)?.participants.size ?? 0));
       sendJson(res, 200, { sessions });
+      return true;
+    }
+    if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson })) return true;
+    const record = /^\/api\/sessions\/([^/]+)\/record$/.exec(path);
+    if (record && req.method === 'POST') {
+      const s = deps.sessions.find(decodeURIComponent(record[1]!));
+      if (!s) throw new RefusedError('CODE_UNKNOWN', { code: record[1]! });
+      const on = (await readJson(req) as { on?: unknown }).on !== false;
+      const live = deps.relay.session(s);
+      await live.setRecording(on, 'admin');
+      sendJson(res, 200, { recording: live.recording });
       return true;
     }
     const one = /^\/api\/sessions\/([^/]+)$/.exec(path);

@@ -17,6 +17,8 @@ import { WS_CLOSE } from '../signaling/close-codes.js';
 import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
 import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
 import { ChatLog } from '../store/chat-log.js';
+import { RecordingCatalogue } from '../store/recording-catalogue.js';
+import { Recordings } from './recordings.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
@@ -45,6 +47,8 @@ export interface RunningRelay {
   readonly port: number;
   readonly relay: Relay;
   readonly caPath?: string;
+  /** Ids of recordings a crash had left open, recovered at this start. */
+  readonly recovered: readonly string[];
   close(): Promise<void>;
 }
 
@@ -92,6 +96,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
   // Media sockets bind to the announced address, unless that is a public address of a NAT (--public-ip).
   const chatLog = new ChatLog(opts.dataDir);
+  const catalogue = new RecordingCatalogue(opts.dataDir);
+  await catalogue.load();
+  const recordings = new Recordings(catalogue);
   /** Store writes made in the background (rundown steps): close() waits for them. */
   const writes = new Set<Promise<void>>();
   const background = (p: Promise<void>) => {
@@ -107,7 +114,26 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     chat: chatLog,
     saveStep: (id, step) => background(sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err))),
     load: () => load.sample(),
+    record: async (session, on, by) => {
+      if (on) await recordings.start(session, by);
+      else await recordings.stop(session.info.id, by);
+      session.recording = recordings.isRecording(session.info.id);
+    },
   });
+  // Sessions started with --record record from their first join; seat files follow the seats.
+  relay.observer.on('sessionOpened', (id) => {
+    const stored = sessions.find(id);
+    const live = relay.sessions.get(id);
+    if (!stored?.record || !live) return;
+    recordings.start(live, 'session --record').then(() => {
+      live.recording = true;
+      live.broadcastState();
+    }, (err: unknown) => log('recording %s failed to start: %O', id, err));
+  });
+  relay.observer.on('sessionChanged', (id) => recordings.changed(id));
+  // A crash may have left recordings open: stop their ffmpeg, make the files seekable, queue them for review.
+  const recovered = await recordings.recover();
+  if (recovered.length) log('recovered %d recording(s): %s', recovered.length, recovered.join(', '));
   const metrics = createRelayMetrics();
   metrics.bindRelay(relay);
   const limiter = new FailureLimiter({ max: 10, windowMs: 60_000 });
@@ -148,7 +174,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         return void res.end(metrics.render());
       }
-      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup })) return;
+      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));
   };
@@ -195,9 +221,11 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     port: actualPort,
     relay,
     ...(tls && 'caPath' in tls && tls.caPath ? { caPath: tls.caPath as string } : {}),
+    recovered,
     async close() {
       if (closed) return;
       closed = true;
+      await recordings.stopAll('relay stopping');
       relay.close();
       for (const ws of sockets) ws.close(WS_CLOSE.goingAway, 'relay stopping');
       wss.close();

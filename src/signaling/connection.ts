@@ -136,7 +136,7 @@ export class SignalingConnection {
   }
 
   /** Requests only the host may make; answered with `ack` (or `error`). */
-  #hostRequest(m: Extract<ClientMessage, { type: 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }>, p: Participant, s: LiveSession): void {
+  async #hostRequest(m: Extract<ClientMessage, { type: 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' | 'record' }>, p: Participant, s: LiveSession): Promise<void> {
     if (p.role !== 'host') throw new RefusedError('HOST_ONLY');
     switch (m.type) {
       case 'pushVenue':
@@ -156,6 +156,9 @@ export class SignalingConnection {
         break;
       case 'removeParticipant':
         s.removeParticipant(s.participant(m.peerId));
+        break;
+      case 'record':
+        await s.setRecording(m.on, `${p.name}@${p.venue}`);
         break;
     }
     this.#send({ type: 'ack', ref: m.type });

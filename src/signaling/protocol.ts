@@ -54,6 +54,8 @@ export const clientMessage = z.discriminatedUnion('type', [
   /** Mute someone's microphone or camera. There is no remote unmute. */
   z.object({ type: z.literal('muteParticipant'), peerId, kind }),
   z.object({ type: z.literal('removeParticipant'), peerId }),
+  /** Start (true) or stop (false) recording the session at the relay. */
+  z.object({ type: z.literal('record'), on: z.boolean() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 

@@ -95,6 +95,8 @@ export function expectedReplies(frame: Frame, st: ConnectionState, hint?: 'valid
     case 'removeParticipant':
       // Fuzzed peer ids name nobody.
       return st.host ? [['error:PEER_UNKNOWN']] : [['error:HOST_ONLY']];
+    case 'record':
+      return st.host ? [['ack'], ['error:RECORDING_UNAVAILABLE']] : [['error:HOST_ONLY']];
   }
 }
 

@@ -31,4 +31,12 @@ export const activity = {
   seat_done: { en: '{action}: {name} ({venue})', zh: '{action}：{name}（{venue}）' },
   chat_sent: { en: 'sent', zh: '已发送' },
   chat_none: { en: 'no messages yet', zh: '还没有消息' },
+  RECORDING_UNAVAILABLE: { en: 'this relay cannot record', zh: '此中继不能录制' },
+  RECORDING_UNKNOWN: { en: 'no recording {id}', zh: '没有录像 {id}' },
+  RECORDING_STATE: { en: 'recording {id} is {from}: it cannot become {to}', zh: '录像 {id} 的状态是 {from}，不能变为 {to}' },
+  cmd_record: { en: 'start or stop recording a session at the relay', zh: '在中继上开始或停止录制活动' },
+  cmd_library: { en: 'the lesson library: list, show, approve, reject, publish, repair recordings', zh: '课例库：列出、查看、审核通过、退回、发布、修复录像' },
+  record_started: { en: 'recording', zh: '正在录制' },
+  record_stopped: { en: 'recording stopped', zh: '录制已停止' },
+  library_none: { en: 'no recordings', zh: '没有录像' },
 } as const;

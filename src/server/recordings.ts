@@ -1,0 +1,226 @@
+// Recording at the relay: the program feed (what viewers saw, across every handoff, on one timeline) to
+// program.webm and each seat's own tracks to seat-<n>.webm, through jitter buffers with keyframe gating, written
+// as they go (a cluster a second) so a crash loses at most the last seconds. On start the relay recovers
+// recordings a crash left open: it stops their ffmpeg if still running and remuxes the files into seekable ones.
+import { randomUUID } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvalidStateError, RefusedError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import { probe } from '../media/probe.js';
+import { repairWebm, RtpWebmWriter } from '../media/rtp-webm-writer.js';
+import type { LiveSession } from '../relay/live-session.js';
+import type { MediaKind, PacketSource } from '../relay/packet-source.js';
+import { RECORDING_PT, RecordingTrack } from '../relay/recording-track.js';
+import type { RecordingCatalogue, RecordingFile } from '../store/recording-catalogue.js';
+
+const log = logger('server:recordings');
+
+/** One file being written: a writer and its two tracks. */
+class FileRecording {
+  readonly file: RecordingFile;
+  readonly #writer: RtpWebmWriter;
+  readonly #tracks: RecordingTrack[];
+
+  private constructor(file: RecordingFile, writer: RtpWebmWriter, tracks: RecordingTrack[]) {
+    this.file = file;
+    this.#writer = writer;
+    this.#tracks = tracks;
+  }
+
+  static async start(folder: string, file: RecordingFile, sources: ReadonlyMap<MediaKind, PacketSource>): Promise<FileRecording> {
+    const kinds = (['audio', 'video'] as const).filter((k) => sources.has(k));
+    const writer = await RtpWebmWriter.start(join(folder, file.name), kinds.map((kind) => ({ kind, payloadType: RECORDING_PT[kind] })));
+    file.pid = writer.pid;
+    const tracks = kinds.map((k) => new RecordingTrack(sources.get(k)!, (kind, rtp) => writer.write(kind, rtp)));
+    return new FileRecording(file, writer, tracks);
+  }
+
+  sourceOf(kind: MediaKind): PacketSource | undefined {
+    return this.#tracks.find((t) => t.kind === kind)?.source;
+  }
+
+  async stop(): Promise<void> {
+    // ffmpeg finishes the file while packets still come (see RtpWebmWriter.stop); the tracks close after.
+    const code = await this.#writer.stop();
+    for (const t of this.#tracks) t.close();
+    log('%s: ffmpeg exit %s, %s packets written, %s given up; %s', this.file.name, code,
+      this.#tracks.map((t) => `${t.kind} ${t.written}`).join(', '), this.#tracks.map((t) => t.lost).join('+'), this.#writer.stderrTail.join(' | '));
+    delete this.file.pid;
+  }
+}
+
+/** The recording of one session, from start to stop. */
+class SessionRecording {
+  readonly id: string;
+  readonly session: LiveSession;
+  readonly folder: string;
+  readonly #catalogue: RecordingCatalogue;
+  readonly #program: FileRecording;
+  /** Seat files by peer id. */
+  readonly #seats = new Map<string, FileRecording>();
+  #seatCount = 0;
+  #syncing: Promise<void> = Promise.resolve();
+  #stopped = false;
+
+  private constructor(id: string, session: LiveSession, folder: string, catalogue: RecordingCatalogue, program: FileRecording) {
+    this.id = id;
+    this.session = session;
+    this.folder = folder;
+    this.#catalogue = catalogue;
+    this.#program = program;
+  }
+
+  static async start(session: LiveSession, catalogue: RecordingCatalogue, by: string): Promise<SessionRecording> {
+    const id = randomUUID();
+    const folder = catalogue.folderOf(id);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const program = await FileRecording.start(folder, { name: 'program.webm', role: 'program' }, new Map<MediaKind, PacketSource>([['audio', session.program.audio], ['video', session.program.video]]));
+    await catalogue.add({
+      id, sessionId: session.info.id, title: session.info.title, kind: session.info.kind, startedAt: new Date().toISOString(),
+      venues: [], files: [program.file], state: 'recording', history: [{ state: 'recording', by, at: new Date().toISOString() }],
+    });
+    const rec = new SessionRecording(id, session, folder, catalogue, program);
+    rec.sync();
+    return rec;
+  }
+
+  /** Follow the seats: a file per seat publisher (a new one when it publishes anew). */
+  sync(): void {
+    this.#syncing = this.#syncing.then(() => this.#sync()).catch((err: unknown) => log('seat files of %s: %O', this.id, err));
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#stopped) return;
+    const venues = new Set<string>();
+    for (const p of this.session.participants.values()) {
+      if (p.monitor || !p.publishing) continue;
+      venues.add(p.venue);
+      if (!p.seat) continue;
+      const current = this.#seats.get(p.id);
+      if (current && current.sourceOf('audio') === p.publications.get('audio') && current.sourceOf('video') === p.publications.get('video')) continue;
+      if (current) await current.stop();
+      const file: RecordingFile = { name: `seat-${++this.#seatCount}.webm`, role: 'seat', speaker: p.name, venue: p.venue };
+      const started = await FileRecording.start(this.folder, file, new Map(p.publications));
+      this.#seats.set(p.id, started);
+      await this.#catalogue.update(this.id, (r) => void r.files.push(file));
+    }
+    for (const [peerId, f] of this.#seats) {
+      const p = this.session.participants.get(peerId);
+      if (!p || !p.seat || !p.publishing) {
+        await f.stop();
+        this.#seats.delete(peerId);
+      }
+    }
+    if (venues.size > 0) await this.#catalogue.update(this.id, (r) => void (r.venues = [...new Set([...r.venues, ...venues])]));
+  }
+
+  async stop(by: string): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#syncing;
+    await Promise.all([this.#program.stop(), ...[...this.#seats.values()].map((f) => f.stop())]);
+    await finish(this.#catalogue, this.id, by);
+  }
+}
+
+/** Probe every file of a finished recording, then mark it pending review. */
+async function finish(catalogue: RecordingCatalogue, id: string, by: string, recovered = false): Promise<void> {
+  const r = catalogue.get(id)!;
+  const folder = catalogue.folderOf(id);
+  let size = 0;
+  for (const f of r.files) {
+    const path = join(folder, f.name);
+    const bytes = await stat(path).then((s) => s.size, () => 0);
+    const duration = bytes > 0 ? await probe(path).then((i) => i.duration, () => 0) : 0;
+    size += bytes;
+    await catalogue.update(id, (x) => {
+      const file = x.files.find((y) => y.name === f.name)!;
+      file.size = bytes;
+      file.duration = Math.round(duration * 100) / 100;
+      delete file.pid;
+    });
+  }
+  const program = catalogue.get(id)!.files.find((f) => f.role === 'program');
+  await catalogue.update(id, (x) => {
+    x.endedAt = new Date().toISOString();
+    x.size = size;
+    x.duration = program?.duration ?? 0;
+    if (recovered) x.recovered = true;
+  });
+  await catalogue.transition(id, 'pending', by, recovered ? 'recovered after the relay stopped unexpectedly' : undefined);
+}
+
+/** Whether a process is alive and is an ffmpeg (a pid reused by something else is left alone). */
+async function isFfmpeg(pid: number): Promise<boolean> {
+  try {
+    const { readFile } = await import('node:fs/promises');
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).includes('ffmpeg');
+  } catch {
+    return false;
+  }
+}
+
+export class Recordings {
+  readonly #catalogue: RecordingCatalogue;
+  readonly #active = new Map<string, SessionRecording>();
+
+  constructor(catalogue: RecordingCatalogue) {
+    this.#catalogue = catalogue;
+  }
+
+  isRecording(sessionId: string): boolean {
+    return this.#active.has(sessionId);
+  }
+
+  async start(session: LiveSession, by: string): Promise<string> {
+    if (session.closed) throw new InvalidStateError('LiveSession');
+    const running = this.#active.get(session.info.id);
+    if (running) return running.id;
+    const rec = await SessionRecording.start(session, this.#catalogue, by);
+    this.#active.set(session.info.id, rec);
+    log('recording %s of %s', rec.id, session.info.code);
+    return rec.id;
+  }
+
+  /** Seats changed in a session: follow them. */
+  changed(sessionId: string): void {
+    this.#active.get(sessionId)?.sync();
+  }
+
+  async stop(sessionId: string, by: string): Promise<string | undefined> {
+    const rec = this.#active.get(sessionId);
+    if (!rec) return undefined;
+    this.#active.delete(sessionId);
+    await rec.stop(by);
+    return rec.id;
+  }
+
+  async stopAll(by: string): Promise<void> {
+    await Promise.all([...this.#active.keys()].map((id) => this.stop(id, by)));
+  }
+
+  /** Recordings a crash left in 'recording': stop their orphaned ffmpeg, remux the files, mark them pending. */
+  async recover(): Promise<string[]> {
+    const open = this.#catalogue.all().filter((r) => r.state === 'recording' && ![...this.#active.values()].some((a) => a.id === r.id));
+    for (const r of open) await this.repair(r.id, true);
+    return open.map((r) => r.id);
+  }
+
+  /** Make a recording's files seekable again (after a crash); idempotent. */
+  async repair(id: string, recovering = false): Promise<void> {
+    const r = this.#catalogue.get(id);
+    if (!r) throw new RefusedError('RECORDING_UNKNOWN', { id });
+    const folder = this.#catalogue.folderOf(id);
+    for (const f of r.files) {
+      if (f.pid && (await isFfmpeg(f.pid))) {
+        process.kill(f.pid, 'SIGINT'); // an orphan still writing: let it finish the file
+        for (let i = 0; i < 50 && (await isFfmpeg(f.pid)); i++) await new Promise((res) => setTimeout(res, 100));
+      }
+      const path = join(folder, f.name);
+      const bytes = await stat(path).then((s) => s.size, () => 0);
+      if (bytes > 0) await repairWebm(path).catch((err: unknown) => log('repair %s: %O', path, err));
+    }
+    if (recovering || r.state === 'recording') await finish(this.#catalogue, id, 'relay', true);
+  }
+}

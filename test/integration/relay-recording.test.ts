@@ -1,0 +1,98 @@
+// Recording at the relay: the program feed across two handoffs becomes one continuous, cleanly decodable WebM;
+// each seat gets its own file; start/stop/start gives two playable recordings; the catalogue tracks review.
+import { spawnSync } from 'node:child_process';
+import { join as joinPath } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParticipantClient } from '../../src/client/participant-client.js';
+import { locate } from '../../src/media/locate.js';
+import { probe } from '../../src/media/probe.js';
+import { api, createSession, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+
+const { cleanups, relay } = relayFixture();
+
+async function join(r: TestRelay, code: string, name: string, venue: string, hostKey?: string) {
+  const c = await ParticipantClient.connect({ relay: r.running.url, code, name, venue, ca: r.ca, ...(hostKey ? { hostKey } : {}) });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+/**
+ * Decode a file completely; the decoders' error lines (none for a clean file). The null muxer's notice about two
+ * decoded frames sharing a timestamp is not a decoding error and is left out.
+ */
+function decodeErrors(path: string): string[] {
+  const r = spawnSync(locate('ffmpeg').path, ['-v', 'error', '-i', path, '-f', 'null', '-'], { encoding: 'utf8' });
+  return r.stderr.split('\n').filter((l) => l.trim() && !/non monotonically increasing dts to muxer/.test(l));
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('recording at the relay', () => {
+  it('records the program across two handoffs into one clean file, and each seat into its own', async () => {
+    const r = await relay();
+    const s = await createSession(r, { title: '城乡同步课堂', kind: 'showcase', venues: ['教育中心:开场', '三小:第一节'] });
+    const host = await join(r, s.code, '王主任', '教育中心', s.hostKey);
+    const speaker = await join(r, s.code, '李老师', '三小');
+    await host.request({ type: 'grantSeat', peerId: speaker.joined.peerId });
+    cleanups.push(await publishClip(host), await publishClip(speaker));
+    await host.stateWhere((st) => st.mainVenue === '教育中心');
+
+    await host.request({ type: 'record', on: true });
+    await host.stateWhere((st) => st.recording);
+    const started = Date.now();
+    await wait(2000); // media time in the file: the test needs seconds of lesson, not a synchronisation
+    await host.request({ type: 'pushVenue', venue: '三小' });
+    await host.stateWhere((st) => st.mainVenue === '三小' && st.pendingVenue === null);
+    await wait(2000);
+    await host.request({ type: 'pushVenue', venue: '教育中心' });
+    await host.stateWhere((st) => st.mainVenue === '教育中心' && st.pendingVenue === null);
+    await wait(2000);
+    await host.request({ type: 'record', on: false });
+    const seconds = (Date.now() - started) / 1000;
+    await host.stateWhere((st) => !st.recording);
+
+    const list = await api(r, 'GET', '/api/recordings');
+    const recs = list.json.recordings as { id: string; state: string; files: { name: string; role: string; speaker?: string; duration: number }[]; duration: number; venues: string[] }[];
+    expect(recs).toHaveLength(1);
+    const rec = recs[0]!;
+    expect(rec.state).toBe('pending');
+    expect(rec.files.map((f) => [f.name, f.role, f.speaker ?? null])).toEqual([['program.webm', 'program', null], ['seat-1.webm', 'seat', '李老师']]);
+    expect(rec.venues.sort()).toEqual(['三小', '教育中心']);
+    const program = joinPath(r.dataDir, 'recordings', rec.id, 'program.webm');
+    const info = await probe(program);
+    expect(info.video).toBeDefined();
+    expect(info.audio).toBeDefined();
+    expect(info.duration).toBeGreaterThan(seconds - 1.5);
+    expect(info.duration).toBeLessThan(seconds + 1.5);
+    expect(decodeErrors(program)).toEqual([]);
+    expect(decodeErrors(joinPath(r.dataDir, 'recordings', rec.id, 'seat-1.webm'))).toEqual([]);
+
+    // Review: only along pending → approved → published; a reason for a rejection; who and when kept.
+    expect((await api(r, 'POST', `/api/recordings/${rec.id}/publish`)).status).toBe(409);
+    expect((await api(r, 'POST', `/api/recordings/${rec.id}/reject`, {})).status).toBe(400);
+    expect((await api(r, 'POST', `/api/recordings/${rec.id}/approve`)).status).toBe(200);
+    const published = await api(r, 'POST', `/api/recordings/${rec.id}/publish`);
+    expect(published.json).toMatchObject({ state: 'published' });
+    expect((published.json.history as { state: string; by: string }[]).map((h) => h.state)).toEqual(['recording', 'pending', 'approved', 'published']);
+    expect((await api(r, 'GET', '/api/recordings', undefined, null)).status).toBe(401);
+  });
+
+  it('gives a playable file for each of two recordings of the same session', async () => {
+    const r = await relay();
+    const s = await createSession(r, { title: '集体备课', kind: 'prep' });
+    const host = await join(r, s.code, '王主任', '教育中心', s.hostKey);
+    cleanups.push(await publishClip(host));
+    await host.stateWhere((st) => st.mainVenue === '教育中心');
+    for (let i = 0; i < 2; i++) {
+      await host.request({ type: 'record', on: true });
+      await wait(1500);
+      await host.request({ type: 'record', on: false });
+    }
+    const recs = (await api(r, 'GET', '/api/recordings')).json.recordings as { id: string; duration: number }[];
+    expect(recs).toHaveLength(2);
+    for (const rec of recs) {
+      expect(rec.duration).toBeGreaterThan(0.5);
+      expect(decodeErrors(joinPath(r.dataDir, 'recordings', rec.id, 'program.webm'))).toEqual([]);
+    }
+  });
+});
