@@ -233,6 +233,29 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
       .option('--tail', 'follow the discussion until Ctrl-C'),
   ).action(act(() => import('./commands/chat.js')));
 
+  sessionFlags(
+    program
+      .command('record')
+      .description(t('cmd_record'))
+      .argument('<action>', 'start | stop')
+      .argument('<target>', 'join URL or invite code')
+      .requiredOption('--host-key <key>', 'host key'),
+  ).action(act(() => import('./commands/record.js')));
+
+  relayFlags(
+    program
+      .command('library')
+      .description(t('cmd_library'))
+      .argument('[action]', 'list | show | approve | reject | publish | repair', 'list')
+      .argument('[id]', 'recording id (or a unique prefix)')
+      .option('--teacher <name>', 'only this teacher')
+      .option('--subject <subject>', 'only this subject')
+      .option('--state <state>', 'pending | approved | rejected | published')
+      .option('--from <date>', 'recorded on or after (YYYY-MM-DD)')
+      .option('--to <date>', 'recorded on or before (YYYY-MM-DD)')
+      .option('--reason <text>', 'why it is rejected'),
+  ).action(act(() => import('./commands/library.js')));
+
   relay
     .command('ca')
     .description(t('cmd_relay_ca'))

@@ -64,7 +64,7 @@ export function relayRequest<T>(target: RelayTarget, method: string, path: strin
         const detail = json.error?.message ?? `HTTP ${status}`;
         const code = json.error?.code ?? 'BAD_REQUEST';
         if (status === 400) return reject(remoteError('usage', code, detail, json.error?.params));
-        if ([401, 403, 404, 410, 429].includes(status)) return reject(remoteError('refused', code, detail, json.error?.params));
+        if ([401, 403, 404, 409, 410, 429].includes(status)) return reject(remoteError('refused', code, detail, json.error?.params));
         reject(new RuntimeError('RELAY_UNREACHABLE', { url: target.url, detail }));
       });
     });

@@ -1,0 +1,54 @@
+// Recording and the library from the command line, as an IT teacher's script would run them.
+import { join as joinPath } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParticipantClient } from '../../src/client/participant-client.js';
+import { runCli } from '../helpers/cli.js';
+import { createSession, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+
+const { cleanups, relay } = relayFixture();
+const cli = (r: TestRelay, args: string[]) => runCli([...args, '--ca', joinPath(r.dataDir, 'tls', 'ca.pem')], { env: { JIAOYAN_HOME: r.dataDir } });
+
+describe('record and library commands', () => {
+  it('records a session, lists it, and takes it through review to published', async () => {
+    const r = await relay();
+    const s = await createSession(r, { title: '三年级数学公开课', kind: 'lesson' });
+    const host = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: r.ca });
+    cleanups.push(() => host.close());
+    cleanups.push(await publishClip(host));
+    await host.stateWhere((st) => st.mainVenue === '实验小学');
+
+    const start = await cli(r, ['--json', 'record', 'start', s.code, '--host-key', s.hostKey]);
+    expect(start.code, start.stderr).toBe(0);
+    expect(JSON.parse(start.stdout)).toEqual({ recording: true });
+    await host.stateWhere((st) => st.recording);
+    await new Promise((res) => setTimeout(res, 2500)); // seconds of lesson in the file, not a synchronisation
+    const stop = await cli(r, ['--json', 'record', 'stop', s.code, '--host-key', s.hostKey]);
+    expect(JSON.parse(stop.stdout)).toEqual({ recording: false });
+
+    const list = await cli(r, ['--json', 'library', 'list', '--state', 'pending']);
+    expect(list.code, list.stderr).toBe(0);
+    const recs = (JSON.parse(list.stdout) as { recordings: { id: string; title: string; state: string; duration: number }[] }).recordings;
+    expect(recs).toEqual([expect.objectContaining({ title: '三年级数学公开课', state: 'pending' })]);
+    expect(recs[0]!.duration).toBeGreaterThan(0);
+    const prefix = recs[0]!.id.slice(0, 8);
+
+    const noReason = await cli(r, ['library', 'reject', prefix]);
+    expect(noReason.code).toBe(2);
+    const early = await cli(r, ['--json', 'library', 'publish', prefix]);
+    expect(early.code).toBe(4);
+    expect(JSON.parse(early.stdout)).toMatchObject({ code: 'RECORDING_STATE' });
+    const rejected = await cli(r, ['--json', 'library', 'reject', prefix, '--reason', '声音太小']);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ state: 'rejected' });
+    expect((await cli(r, ['library', 'approve', prefix])).code).toBe(0);
+    const published = await cli(r, ['--json', 'library', 'publish', prefix]);
+    expect(JSON.parse(published.stdout)).toMatchObject({ state: 'published' });
+    const shown = JSON.parse((await cli(r, ['--json', 'library', 'show', prefix])).stdout) as { history: { state: string; by: string; reason?: string }[] };
+    expect(shown.history.map((h) => [h.state, h.reason ?? null])).toEqual([
+      ['recording', null], ['pending', null], ['rejected', '声音太小'], ['approved', null], ['published', null],
+    ]);
+    const none = await cli(r, ['--json', 'library', 'list', '--teacher', '李老师']);
+    expect(JSON.parse(none.stdout)).toEqual({ recordings: [] });
+    const wrongToken = await cli(r, ['library', 'list', '--token', 'x'.repeat(32)]);
+    expect(wrongToken.code).toBe(4);
+  });
+});
