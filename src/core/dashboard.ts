@@ -80,6 +80,8 @@ export interface SessionControls {
   grantSeat(peerId: string): Promise<void>;
   revokeSeat(peerId: string): Promise<void>;
   mute(peerId: string, kind: 'audio' | 'video'): Promise<void>;
+  /** Start (true) or stop (false) recording the session. */
+  record(on: boolean): Promise<void>;
 }
 
 /** Viewers per venue from a participant list (the host and seat holders are not viewers). */

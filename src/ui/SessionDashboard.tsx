@@ -159,7 +159,7 @@ function footLines(s: SessionSnapshot, t: Translate, help: boolean, prompt: Dash
   }
   if (help) {
     lines.push({ text: t('dash_help_title'), bold: true });
-    for (const key of ['dash_key_select', 'dash_key_push', 'dash_key_next', 'dash_key_grant', 'dash_key_revoke', 'dash_key_mute', 'dash_key_help', 'dash_key_quit'] as const) {
+    for (const key of ['dash_key_select', 'dash_key_push', 'dash_key_next', 'dash_key_grant', 'dash_key_revoke', 'dash_key_mute', 'dash_key_record', 'dash_key_help', 'dash_key_quit'] as const) {
       lines.push({ text: `  ${t(key)}` });
     }
     if (!s.host) lines.push({ text: `  ${t('dash_help_host_only')}`, dim: true });

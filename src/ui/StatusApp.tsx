@@ -52,7 +52,7 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-const HOST_KEYS = new Set(['v', 'n', 'g', 'r', 'm']);
+const HOST_KEYS = new Set(['v', 'n', 'g', 'r', 'm', 'R']);
 
 /** The terminal width, following resizes. */
 export function useColumns(): number {
@@ -126,6 +126,7 @@ export function StatusApp({ store, t, controls }: StatusAppProps) {
     const s = store.getSnapshot();
     if (!s) return;
     if (input === 'n') return run(() => controls.nextStep(), t('dash_next_done'));
+    if (input === 'R') return run(() => controls.record(!s.recording), t(s.recording ? 'dash_record_stopped' : 'dash_record_started'));
     if (input === 'v') {
       const options = pushableVenues(s);
       if (options.length === 0) return notify(t('dash_no_venues'));

@@ -39,7 +39,7 @@ export const NO_ACTIVITY: Activity = { pendingVenue: null, rundown: { steps: [],
 /** Host requests, sent as they are (the relay answers `ack` with the request type, or `error`). */
 export type HostRequest = Extract<
   ClientMessage,
-  { type: 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' }
+  { type: 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' | 'record' }
 >;
 
 export interface ClientEvents {

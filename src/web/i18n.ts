@@ -71,6 +71,8 @@ export const messages = {
   switching_to: { zh: '正在切换到 {venue}…', en: 'Switching to {venue}…' },
   rundown_title: { zh: '活动流程', en: 'Rundown' },
   next_step: { zh: '下一环节', en: 'Next step' },
+  record_start: { zh: '开始录制', en: 'Record' },
+  record_stop: { zh: '停止录制', en: 'Stop recording' },
   make_main: { zh: '设为主会场', en: 'Make main venue' },
   grant_seat: { zh: '授予席位', en: 'Give a seat' },
   revoke_seat: { zh: '收回席位', en: 'Take back seat' },

@@ -88,7 +88,7 @@ export class SessionView {
     this.el = h(
       'section',
       { class: 'session', attrs: { id: 'session' } },
-      h('header', { class: 'session-head' }, this.#title, this.#mainVenue, this.#pendingVenue, this.#recording, this.#seatsFree),
+      h('header', { class: 'session-head' }, this.#title, this.#mainVenue, this.#pendingVenue, this.#recording, this.#rundown.record, this.#seatsFree),
       h(
         'div',
         { class: 'layout' },

@@ -2,10 +2,10 @@
 // another page watches; getStats() shows decoded video frames and received audio at the watcher.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newPage, statSum, waitForStat, waitForState, type WatchedPage } from '../helpers/browser.js';
+import { launchChromium, newPage, statSum, waitForStat, waitForState, waitForText, type WatchedPage } from '../helpers/browser.js';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { startRelay } from '../../src/server/relay-server.js';
-import { createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 let browser: Browser;
 let relay: TestRelay;
@@ -123,5 +123,30 @@ it('a browser viewer decodes a venue that publishes H.264', async () => {
   } finally {
     stop();
     host.close();
+  }
+});
+
+it('the host records from the page: the record button starts and stops a recording at the relay', async () => {
+  const s = await createSession(relay, { title: '录课', kind: 'lesson' });
+  const host = await openJoinPage(`${s.url}#hostKey=${s.hostKey}`, '张老师', '实验小学');
+  const monitor = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: 'IT', venue: '实验小学', monitor: true, ca: relay.ca });
+  try {
+    await host.page.click('#start-broadcast');
+    await waitForState(host.page, { publishing: true });
+    await waitForStat(host.page, 'publish', 'outbound-rtp', 'video', 'framesEncoded', 30);
+    await host.page.click('#record');
+    await monitor.stateWhere((st) => st.recording);
+    await waitForText(host.page, '#record', '停止录制');
+    await waitForStat(host.page, 'publish', 'outbound-rtp', 'video', 'framesEncoded', 90); // a few seconds of lesson
+    await host.page.click('#record');
+    await monitor.stateWhere((st) => !st.recording);
+    const recs = (await api(relay, 'GET', '/api/recordings')).json.recordings as { sessionId: string; state: string; duration: number; history: { by: string }[] }[];
+    const mine = recs.filter((r) => r.sessionId === s.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ state: 'pending', history: [{ by: '张老师@实验小学' }, { by: '张老师@实验小学' }] });
+    expect(mine[0]!.duration).toBeGreaterThan(1);
+    expect(host.errors).toEqual([]);
+  } finally {
+    monitor.close();
   }
 });

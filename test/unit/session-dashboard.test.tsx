@@ -101,6 +101,7 @@ function recorder(refuse: Partial<Record<keyof SessionControls, string>> = {}) {
     grantSeat: (peerId) => act('grantSeat', `grantSeat ${peerId}`),
     revokeSeat: (peerId) => act('revokeSeat', `revokeSeat ${peerId}`),
     mute: (peerId, kind) => act('mute', `mute ${peerId} ${kind}`),
+    record: (on) => act('record', `record ${on}`),
   };
   return { calls, controls };
 }
@@ -242,7 +243,7 @@ describe('the status app', () => {
     app.unmount();
   });
 
-  it('moves the selection with ↑/↓ (following the person as the list changes) and acts on it with g, r, m, n', async () => {
+  it('moves the selection with ↑/↓ (following the person as the list changes) and acts on it with g, r, m, n, R', async () => {
     const { calls, controls } = recorder();
     const store = new SnapshotStore(snapshot());
     const app = render(<StatusApp store={store} t={en} controls={controls} />);
@@ -253,11 +254,12 @@ describe('the status app', () => {
     await press(app, 'r', (f) => f.includes('Seat taken back from Ms Li'));
     await press(app, 'm', (f) => f.includes('Muted Ms Li'));
     await press(app, 'n', (f) => f.includes('Moved to the next step'));
+    await press(app, 'R', (f) => f.includes('Recording stopped')); // the snapshot says it is recording
     store.set(snapshot({ participants: [WANG, ZHANG, LI] }));
     await frameWhere(app, (f) => f.split('\n').findIndex((l) => l.includes('王同学')) < f.split('\n').findIndex((l) => l.includes('张老师  ')) && f.includes('▸ Ms Li'));
     await press(app, UP, (f) => f.includes('▸ 张老师'));
     await press(app, 'g', (f) => f.includes('Seat given to 张老师'));
-    expect(calls).toEqual(['grantSeat p-li', 'revokeSeat p-li', 'mute p-li audio', 'nextStep', 'grantSeat p-zhang']);
+    expect(calls).toEqual(['grantSeat p-li', 'revokeSeat p-li', 'mute p-li audio', 'nextStep', 'record false', 'grantSeat p-zhang']);
     app.unmount();
   });
 

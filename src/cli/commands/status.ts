@@ -14,6 +14,7 @@ function controlsOf(client: ParticipantClient): SessionControls {
     grantSeat: (peerId) => client.request({ type: 'grantSeat', peerId }),
     revokeSeat: (peerId) => client.request({ type: 'revokeSeat', peerId }),
     mute: (peerId, kind) => client.request({ type: 'muteParticipant', peerId, kind }),
+    record: (on) => client.request({ type: 'record', on }, 60_000),
   };
 }
 

@@ -84,4 +84,7 @@ export const dashboard = {
   dash_log: { en: 'Log', zh: '日志' },
   dash_log_empty: { en: 'nothing yet', zh: '暂无' },
   dash_relay_footer: { en: 'q quit', zh: 'q 退出' },
+  dash_record_started: { en: 'Recording started', zh: '已开始录制' },
+  dash_record_stopped: { en: 'Recording stopped', zh: '已停止录制' },
+  dash_key_record: { en: 'R    start / stop recording', zh: 'R    开始 / 停止录制' },
 } as const;
