@@ -50,5 +50,14 @@ describe('record and library commands', () => {
     expect(JSON.parse(none.stdout)).toEqual({ recordings: [] });
     const wrongToken = await cli(r, ['library', 'list', '--token', 'x'.repeat(32)]);
     expect(wrongToken.code).toBe(4);
+
+    // A recording goes straight to the micro-teaching tools by its id.
+    const out = joinPath(r.dataDir, 'cut.mp4');
+    const cut = await runCli(['--json', 'clip', prefix, '--from', '0.5', '--to', '1.5', '--mode', 'encode', '-o', out], { env: { JIAOYAN_HOME: r.dataDir } });
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(JSON.parse(cut.stdout)).toMatchObject({ output: out, frames: expect.any(Number) });
+    const analysed = await runCli(['--json', 'analyze', prefix], { env: { JIAOYAN_HOME: r.dataDir } });
+    expect(analysed.code, analysed.stderr).toBe(0);
+    expect(JSON.parse(analysed.stdout)).toMatchObject({ integratedLufs: expect.any(Number), speakingRatio: expect.any(Number) });
   });
 });

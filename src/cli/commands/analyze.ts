@@ -9,6 +9,7 @@ import { formatClock, loudnessSvg } from '../../media/loudness-svg.js';
 import { analysisPreset } from '../../media/presets.js';
 import { sparkline } from '../../ui/sparkline.js';
 import type { CliContext } from '../context.js';
+import { resolveMediaInput } from '../recording-input.js';
 
 const SPARK_WIDTH = 60;
 const MAX_TIMES = 20;
@@ -52,7 +53,7 @@ export function humanSummary(a: LessonAnalysis, plot?: string): string {
 }
 
 export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {
-  const input = resolve(String(args[0]));
+  const input = resolveMediaInput(ctx.dataDir, String(args[0]));
   const plot = typeof opts.plot === 'string' ? resolve(opts.plot) : undefined;
   if (plot && plot === input) throw new UsageError('OUTPUT_SAME_AS_INPUT', { path: plot });
   const preset = await analysisPreset(ctx.dataDir, typeof opts.preset === 'string' ? opts.preset : 'default');

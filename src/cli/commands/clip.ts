@@ -10,6 +10,7 @@ import { probe } from '../../media/probe.js';
 import { ClipCatalogue } from '../../store/clip-catalogue.js';
 import { CatalogueLedger } from '../clip-ledger.js';
 import type { CliContext } from '../context.js';
+import { resolveMediaInput } from '../recording-input.js';
 
 export function parseMode(value: unknown): ClipMode {
   const v = String(value ?? 'smart');
@@ -25,7 +26,7 @@ export function defaultOutputName(input: string, from: number, to: number): stri
 }
 
 export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {
-  const input = resolve(String(args[0]));
+  const input = resolveMediaInput(ctx.dataDir, String(args[0]));
   const from = parseTime(String(opts.from));
   const to = parseTime(String(opts.to));
   const mode = parseMode(opts.mode);
