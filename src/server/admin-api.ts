@@ -10,6 +10,7 @@ import type { SessionStore, StoredSession } from '../store/session-store.js';
 import { sendError, sendJson } from './http-errors.js';
 import type { SessionKinds } from './session-kinds.js';
 import type { RecordingCatalogue } from '../store/recording-catalogue.js';
+import type { ChatLog } from '../store/chat-log.js';
 import { handleRecordingsApi } from './recordings-api.js';
 import type { Recordings } from './recordings.js';
 
@@ -36,6 +37,7 @@ export interface AdminApiDeps {
   readonly lookup: (code: string, ip: string) => StoredSession;
   readonly catalogue: RecordingCatalogue;
   readonly recordings: Recordings;
+  readonly chat: ChatLog;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -110,7 +112,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
       sendJson(res, 200, { sessions });
       return true;
     }
-    if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson })) return true;
+    if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson, chat: deps.chat })) return true;
     const record = /^\/api\/sessions\/([^/]+)\/record$/.exec(path);
     if (record && req.method === 'POST') {
       const s = deps.sessions.find(decodeURIComponent(record[1]!));

@@ -1,8 +1,10 @@
 // The library part of the admin API (admin token): `/api/recordings` — list (filters), show, edit the
-// catalogue fields, approve / reject (with a reason) / publish, repair.
+// catalogue fields, approve / reject (with a reason) / publish, repair; `show` includes the discussion during the
+// recording, each message at its offset in the file.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { RefusedError, UsageError } from '../core/errors.js';
+import type { ChatLog } from '../store/chat-log.js';
 import type { Recording, RecordingCatalogue } from '../store/recording-catalogue.js';
 import { sendJson } from './http-errors.js';
 import type { Recordings } from './recordings.js';
@@ -19,6 +21,16 @@ export interface RecordingsApiDeps {
   readonly catalogue: RecordingCatalogue;
   readonly recordings: Recordings;
   readonly readJson: (req: IncomingMessage) => Promise<unknown>;
+  readonly chat: ChatLog;
+}
+
+/** The session's discussion during a recording, each message with its offset (seconds) in the recording. */
+async function chatDuring(chat: ChatLog, r: Recording): Promise<{ offset: number; from: string; venue: string; text: string; at: string }[]> {
+  const start = Date.parse(r.startedAt);
+  const end = r.endedAt ? Date.parse(r.endedAt) : Infinity;
+  return (await chat.all(r.sessionId))
+    .filter((m) => Date.parse(m.at) >= start && Date.parse(m.at) <= end)
+    .map((m) => ({ offset: Math.round((Date.parse(m.at) - start) / 100) / 10, from: m.from, venue: m.venue, text: m.text, at: m.at }));
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -52,7 +64,8 @@ export async function handleRecordingsApi(req: IncomingMessage, res: ServerRespo
   if (!deps.catalogue.get(id)) throw new RefusedError('RECORDING_UNKNOWN', { id });
   const action = m[2];
   if (!action && req.method === 'GET') {
-    sendJson(res, 200, deps.catalogue.get(id));
+    const r = deps.catalogue.get(id)!;
+    sendJson(res, 200, { ...r, chat: await chatDuring(deps.chat, r) });
     return true;
   }
   if (!action && req.method === 'PATCH') {

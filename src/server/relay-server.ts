@@ -174,7 +174,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         return void res.end(metrics.render());
       }
-      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings })) return;
+      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));
   };

@@ -41,6 +41,8 @@ describe('recording at the relay', () => {
     await host.stateWhere((st) => st.recording);
     const started = Date.now();
     await wait(2000); // media time in the file: the test needs seconds of lesson, not a synchronisation
+    await speaker.request({ type: 'chat', text: '导入部分很清楚' });
+    const chatAt = (Date.now() - started) / 1000;
     await host.request({ type: 'pushVenue', venue: '三小' });
     await host.stateWhere((st) => st.mainVenue === '三小' && st.pendingVenue === null);
     await wait(2000);
@@ -66,6 +68,11 @@ describe('recording at the relay', () => {
     expect(info.duration).toBeLessThan(seconds + 1.5);
     expect(decodeErrors(program)).toEqual([]);
     expect(decodeErrors(joinPath(r.dataDir, 'recordings', rec.id, 'seat-1.webm'))).toEqual([]);
+
+    // The discussion during the recording, at its place in the file.
+    const shown = (await api(r, 'GET', `/api/recordings/${rec.id}`)).json as { chat: { offset: number; from: string; text: string }[] };
+    expect(shown.chat).toEqual([expect.objectContaining({ from: '李老师', text: '导入部分很清楚' })]);
+    expect(Math.abs(shown.chat[0]!.offset - chatAt)).toBeLessThan(0.5);
 
     // Review: only along pending → approved → published; a reason for a rejection; who and when kept.
     expect((await api(r, 'POST', `/api/recordings/${rec.id}/publish`)).status).toBe(409);
