@@ -9,6 +9,7 @@ import { InvalidStateError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { probe } from '../media/probe.js';
 import { repairWebm, RtpWebmWriter } from '../media/rtp-webm-writer.js';
+import { thumbnails } from '../media/thumbnails.js';
 import type { LiveSession } from '../relay/live-session.js';
 import type { MediaKind, PacketSource } from '../relay/packet-source.js';
 import { RECORDING_PT, RecordingTrack } from '../relay/recording-track.js';
@@ -142,10 +143,14 @@ async function finish(catalogue: RecordingCatalogue, id: string, by: string, rec
     });
   }
   const program = catalogue.get(id)!.files.find((f) => f.role === 'program');
+  const thumbs = program?.duration
+    ? await thumbnails(join(folder, program.name), program.duration, folder).catch((err: unknown) => (log('thumbnails of %s: %O', id, err), []))
+    : [];
   await catalogue.update(id, (x) => {
     x.endedAt = new Date().toISOString();
     x.size = size;
     x.duration = program?.duration ?? 0;
+    x.thumbnails = thumbs;
     if (recovered) x.recovered = true;
   });
   await catalogue.transition(id, 'pending', by, recovered ? 'recovered after the relay stopped unexpectedly' : undefined);

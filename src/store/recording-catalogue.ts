@@ -44,6 +44,8 @@ export interface Recording {
   size?: number;
   state: RecordingState;
   history: RecordingEvent[];
+  /** Small pictures across the program (file names in the recording's folder). */
+  thumbnails?: string[];
   /** Set when it was recovered after a crash. */
   recovered?: boolean;
 }

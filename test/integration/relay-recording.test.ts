@@ -1,6 +1,7 @@
 // Recording at the relay: the program feed across two handoffs becomes one continuous, cleanly decodable WebM;
 // each seat gets its own file; start/stop/start gives two playable recordings; the catalogue tracks review.
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
@@ -60,6 +61,9 @@ describe('recording at the relay', () => {
     expect(rec.state).toBe('pending');
     expect(rec.files.map((f) => [f.name, f.role, f.speaker ?? null])).toEqual([['program.webm', 'program', null], ['seat-1.webm', 'seat', '李老师']]);
     expect(rec.venues.sort()).toEqual(['三小', '教育中心']);
+    const thumbs = (rec as unknown as { thumbnails: string[] }).thumbnails;
+    expect(thumbs.length).toBeGreaterThanOrEqual(5);
+    for (const t of thumbs) expect(statSync(joinPath(r.dataDir, 'recordings', rec.id, t)).size).toBeGreaterThan(500);
     const program = joinPath(r.dataDir, 'recordings', rec.id, 'program.webm');
     const info = await probe(program);
     expect(info.video).toBeDefined();
