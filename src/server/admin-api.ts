@@ -12,6 +12,7 @@ import type { SessionKinds } from './session-kinds.js';
 import type { RecordingCatalogue } from '../store/recording-catalogue.js';
 import type { ChatLog } from '../store/chat-log.js';
 import { handleRecordingsApi } from './recordings-api.js';
+import { linkToken } from './playback.js';
 import type { Recordings } from './recordings.js';
 
 const MAX_BODY = 64 * 1024;
@@ -112,7 +113,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
       sendJson(res, 200, { sessions });
       return true;
     }
-    if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson, chat: deps.chat })) return true;
+    if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson, chat: deps.chat, link: (id) => `${deps.baseUrl()}/play/${id}?t=${linkToken(deps.adminToken, id)}` })) return true;
     const record = /^\/api\/sessions\/([^/]+)\/record$/.exec(path);
     if (record && req.method === 'POST') {
       const s = deps.sessions.find(decodeURIComponent(record[1]!));

@@ -22,6 +22,8 @@ export interface RecordingsApiDeps {
   readonly recordings: Recordings;
   readonly readJson: (req: IncomingMessage) => Promise<unknown>;
   readonly chat: ChatLog;
+  /** The player link of a recording (`/play/<id>?t=…`). */
+  readonly link: (id: string) => string;
 }
 
 /** The session's discussion during a recording, each message with its offset (seconds) in the recording. */
@@ -65,7 +67,7 @@ export async function handleRecordingsApi(req: IncomingMessage, res: ServerRespo
   const action = m[2];
   if (!action && req.method === 'GET') {
     const r = deps.catalogue.get(id)!;
-    sendJson(res, 200, { ...r, chat: await chatDuring(deps.chat, r) });
+    sendJson(res, 200, { ...r, link: deps.link(id), chat: await chatDuring(deps.chat, r) });
     return true;
   }
   if (!action && req.method === 'PATCH') {

@@ -22,6 +22,7 @@ import { Recordings } from './recordings.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
+import { handlePlayback } from './playback.js';
 import { sendError, sendJson } from './http-errors.js';
 import { createRelayMetrics } from './metrics.js';
 import { FailureLimiter, MessageRateLimiter } from './rate-limit.js';
@@ -174,6 +175,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         return void res.end(metrics.render());
       }
+      if (await handlePlayback(req, res, new URL(req.url ?? '/', 'http://relay'), { catalogue, chat: chatLog, secret: token })) return;
       if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));

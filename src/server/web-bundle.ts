@@ -1,6 +1,7 @@
 // Builds the browser join page (src/web) into the folder the relay serves as its web root:
 //   <outDir>/index.html                      (served for `/` and `/j/<code>`)
 //   <outDir>/assets/main.js, main.js.map     (`/assets/main.js`: the bundled page script, ESM)
+//   <outDir>/assets/player.js                (`/assets/player.js`: the recording player of `/play/<id>`)
 //   <outDir>/assets/style.css                (`/assets/style.css`)
 // `npm run build` runs this file, producing dist/web/. esbuild is loaded only when a build is asked for,
 // so importing this module costs nothing at runtime.
@@ -31,6 +32,16 @@ export async function buildWebBundle(outDir: string): Promise<void> {
     ...common,
     entryPoints: [join(src, 'main.ts')],
     outfile: join(assets, 'main.js'),
+    format: 'esm',
+    platform: 'browser',
+    sourcemap: true,
+    tsconfig: join(src, 'tsconfig.json'),
+  });
+  // The recording player (`/play/<id>`), a page of its own.
+  await build({
+    ...common,
+    entryPoints: [join(src, 'player.ts')],
+    outfile: join(assets, 'player.js'),
     format: 'esm',
     platform: 'browser',
     sourcemap: true,

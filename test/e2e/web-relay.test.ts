@@ -137,7 +137,9 @@ it('the host records from the page: the record button starts and stops a recordi
     await host.page.click('#record');
     await monitor.stateWhere((st) => st.recording);
     await waitForText(host.page, '#record', '停止录制');
-    await waitForStat(host.page, 'publish', 'outbound-rtp', 'video', 'framesEncoded', 90); // a few seconds of lesson
+    await waitForStat(host.page, 'publish', 'outbound-rtp', 'video', 'framesEncoded', 60);
+    await monitor.request({ type: 'chat', text: '这里的提问很好 <b>!</b>' });
+    await waitForStat(host.page, 'publish', 'outbound-rtp', 'video', 'framesEncoded', 150); // a few seconds of lesson
     await host.page.click('#record');
     await monitor.stateWhere((st) => !st.recording);
     const recs = (await api(relay, 'GET', '/api/recordings')).json.recordings as { sessionId: string; state: string; duration: number; history: { by: string }[] }[];
@@ -146,6 +148,27 @@ it('the host records from the page: the record button starts and stops a recordi
     expect(mine[0]).toMatchObject({ state: 'pending', history: [{ by: '张老师@实验小学' }, { by: '张老师@实验小学' }] });
     expect(mine[0]!.duration).toBeGreaterThan(1);
     expect(host.errors).toEqual([]);
+
+    // The recording's link plays it in a browser, with the discussion appearing at its moment.
+    const id = (mine[0] as unknown as { id: string }).id;
+    const { link } = (await api(relay, 'GET', `/api/recordings/${id}`)).json as { link: string };
+    const watcher = await newPage(browser, 'zh-CN', { ignoreHTTPSErrors: true });
+    await watcher.page.goto(link);
+    await watcher.page.waitForSelector('#video');
+    expect(await watcher.page.evaluate(() => (globalThis as unknown as { __player: { shown(): number } }).__player.shown())).toBe(0);
+    await watcher.page.evaluate(async () => {
+      const v = (globalThis as unknown as { __player: { video: { muted: boolean; currentTime: number; play(): Promise<void> } } }).__player.video;
+      v.muted = true;
+      await v.play();
+    });
+    const shown = () => watcher.page.evaluate(() => (globalThis as unknown as { __player: { shown(): number } }).__player.shown());
+    for (const end = Date.now() + 30_000; (await shown()) !== 1; ) {
+      if (Date.now() > end) throw new Error('the message never appeared beside the video');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await watcher.page.textContent('#replay .chat-text')).toBe('这里的提问很好 <b>!</b>');
+    expect(await watcher.page.$('#replay b')).toBeNull();
+    expect(watcher.errors).toEqual([]);
   } finally {
     monitor.close();
   }

@@ -1,7 +1,8 @@
 // Recording at the relay: the program feed across two handoffs becomes one continuous, cleanly decodable WebM;
 // each seat gets its own file; start/stop/start gives two playable recordings; the catalogue tracks review.
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { request } from 'node:https';
 import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
@@ -27,6 +28,17 @@ function decodeErrors(path: string): string[] {
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** GET a path of the relay (trusting its CA), with extra headers; status, headers and the body's bytes. */
+function get(r: TestRelay, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(new URL(path, r.running.url), { ca: r.ca, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject).end();
+  });
+}
 
 describe('recording at the relay', () => {
   it('records the program across two handoffs into one clean file, and each seat into its own', async () => {
@@ -77,6 +89,21 @@ describe('recording at the relay', () => {
     const shown = (await api(r, 'GET', `/api/recordings/${rec.id}`)).json as { chat: { offset: number; from: string; text: string }[] };
     expect(shown.chat).toEqual([expect.objectContaining({ from: '李老师', text: '导入部分很清楚' })]);
     expect(Math.abs(shown.chat[0]!.offset - chatAt)).toBeLessThan(0.5);
+
+    // Watching: only through the recording's link; the video is served with HTTP Range.
+    const link = new URL((shown as unknown as { link: string }).link);
+    expect(link.pathname).toBe(`/play/${rec.id}`);
+    const media = `/media/${rec.id}/program.webm`;
+    const size = statSync(program).size;
+    const part = await get(r, `${media}${link.search}`, { range: 'bytes=100-199' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe(`bytes 100-199/${size}`);
+    expect(part.body).toEqual(readFileSync(program).subarray(100, 200));
+    expect((await get(r, `${media}${link.search}`, { range: `bytes=${size + 10}-` })).status).toBe(416);
+    expect((await get(r, media)).status).toBe(403);
+    expect((await get(r, `${media}?t=${'x'.repeat(43)}`)).status).toBe(403);
+    expect((await get(r, `/media/${rec.id}/..%2Frecordings.json${link.search}`)).status).toBe(404);
+    expect((await get(r, `/play/${rec.id}${link.search}`)).body.toString('utf8')).toContain('/assets/player.js');
 
     // Review: only along pending → approved → published; a reason for a rejection; who and when kept.
     expect((await api(r, 'POST', `/api/recordings/${rec.id}/publish`)).status).toBe(409);

@@ -39,4 +39,5 @@ export const activity = {
   record_started: { en: 'recording', zh: '正在录制' },
   record_stopped: { en: 'recording stopped', zh: '录制已停止' },
   library_none: { en: 'no recordings', zh: '没有录像' },
+  LINK_INVALID: { en: 'this link is not valid (ask for a new one)', zh: '此链接无效（请重新获取）' },
 } as const;

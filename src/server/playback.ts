@@ -1,0 +1,68 @@
+// Watching a recording in the browser: `/play/<id>?t=<link token>` (the player page) and `/media/<id>/<file>?t=…`
+// (the video with HTTP Range, and the thumbnails). No listing: only someone holding a recording's link gets in.
+// A link token is an HMAC of the recording id under the relay's admin token, compared in constant time.
+import { createHmac } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { RefusedError } from '../core/errors.js';
+import { sameSecret } from '../core/secrets.js';
+import type { ChatLog } from '../store/chat-log.js';
+import type { RecordingCatalogue } from '../store/recording-catalogue.js';
+import { sendFileWithRanges } from './range-file.js';
+
+export function linkToken(secret: string, recordingId: string): string {
+  return createHmac('sha256', secret).update(`play:${recordingId}`).digest('base64url');
+}
+
+export interface PlaybackDeps {
+  readonly catalogue: RecordingCatalogue;
+  readonly chat: ChatLog;
+  readonly secret: string;
+}
+
+const FILE = /^(program\.webm|seat-\d{1,3}\.webm|thumb-\d{1,2}\.jpg)$/;
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON safe inside a <script> element (no `</script>`, no HTML comment openers). */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
+/** Handle `/play/…` and `/media/…`; false for other paths. */
+export async function handlePlayback(req: IncomingMessage, res: ServerResponse, url: URL, deps: PlaybackDeps): Promise<boolean> {
+  const m = /^\/(play|media)\/([0-9a-f-]{36})(?:\/([^/]+))?$/.exec(url.pathname);
+  if (!m) return false;
+  const [, route, id, file] = m as unknown as [string, 'play' | 'media', string, string | undefined];
+  const token = url.searchParams.get('t') ?? '';
+  const rec = deps.catalogue.get(id);
+  // Unknown id and wrong token look the same: a link either works or it does not.
+  if (!rec || !sameSecret(token, linkToken(deps.secret, id))) throw new RefusedError('LINK_INVALID');
+  if (route === 'media') {
+    if (!file || !FILE.test(file) || !rec.files.some((f) => f.name === file) && !(rec.thumbnails ?? []).includes(file)) throw new RefusedError('NOT_FOUND', { path: url.pathname });
+    await sendFileWithRanges(req, res, join(deps.catalogue.folderOf(id), file), file.endsWith('.jpg') ? 'image/jpeg' : 'video/webm');
+    return true;
+  }
+  if (file) return false;
+  const start = Date.parse(rec.startedAt);
+  const end = rec.endedAt ? Date.parse(rec.endedAt) : Infinity;
+  const chat = (await deps.chat.all(rec.sessionId))
+    .filter((c) => Date.parse(c.at) >= start && Date.parse(c.at) <= end)
+    .map((c) => ({ offset: (Date.parse(c.at) - start) / 1000, from: c.from, venue: c.venue, text: c.text }));
+  const q = `?t=${encodeURIComponent(token)}`;
+  const data = {
+    title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? 0, video: `/media/${id}/program.webm${q}`,
+    thumbnails: (rec.thumbnails ?? []).map((name, i, all) => ({ src: `/media/${id}/${name}${q}`, at: ((rec.duration ?? 0) * (0.05 + (0.7 * i) / Math.max(1, all.length - 1))) })),
+    chat,
+  };
+  const html = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(rec.title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/style.css"></head>
+<body><main id="player"></main><script type="application/json" id="player-data">${scriptJson(data)}</script>
+<script type="module" src="/assets/player.js"></script></body></html>`;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer' });
+  res.end(html);
+  return true;
+}
