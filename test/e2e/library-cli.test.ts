@@ -3,7 +3,7 @@ import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { runCli } from '../helpers/cli.js';
-import { createSession, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 const cli = (r: TestRelay, args: string[]) => runCli([...args, '--ca', joinPath(r.dataDir, 'tls', 'ca.pem')], { env: { JIAOYAN_HOME: r.dataDir } });
@@ -14,14 +14,15 @@ describe('record and library commands', () => {
     const s = await createSession(r, { title: '三年级数学公开课', kind: 'lesson' });
     const host = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: r.ca });
     cleanups.push(() => host.close());
-    cleanups.push(await publishClip(host));
+    const clip = await publishClip(host);
+    cleanups.push(clip);
     await host.stateWhere((st) => st.mainVenue === '实验小学');
 
     const start = await cli(r, ['--json', 'record', 'start', s.code, '--host-key', s.hostKey]);
     expect(start.code, start.stderr).toBe(0);
     expect(JSON.parse(start.stdout)).toEqual({ recording: true });
     await host.stateWhere((st) => st.recording);
-    await new Promise((res) => setTimeout(res, 2500)); // seconds of lesson in the file, not a synchronisation
+    await lessonTime(clip, 2.5);
     const stop = await cli(r, ['--json', 'record', 'stop', s.code, '--host-key', s.hostKey]);
     expect(JSON.parse(stop.stdout)).toEqual({ recording: false });
 

@@ -9,7 +9,7 @@ import { ParticipantClient } from '../../src/client/participant-client.js';
 import { locate } from '../../src/media/locate.js';
 import { probe } from '../../src/media/probe.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
-import { api, createSession, publishClip, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, lessonTime, publishClip, type TestRelay } from '../helpers/relay.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,11 +43,12 @@ describe('a relay killed while recording', () => {
     const s = await createSession(first.relay, { title: '被中断的公开课', kind: 'lesson' });
     const host = await ParticipantClient.connect({ relay: first.relay.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: first.relay.ca });
     cleanups.push(() => host.close());
-    cleanups.push(await publishClip(host));
+    const clip = await publishClip(host);
+    cleanups.push(clip);
     await host.stateWhere((st) => st.mainVenue === '实验小学');
     await host.request({ type: 'record', on: true });
     const started = Date.now();
-    await new Promise((r) => setTimeout(r, 8000)); // eight seconds of lesson in the file
+    await lessonTime(clip, 8);
     first.child.kill('SIGKILL');
     const recorded = (Date.now() - started) / 1000;
     await new Promise((r) => first.child.once('exit', r));

@@ -69,17 +69,33 @@ export function testClip(): Promise<string> {
     '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']);
 }
 
+/** A running clip: call it to stop; `sent` counts the RTP packets written so far. */
+export type PublishedClip = (() => void) & { readonly sent: { audio: number; video: number } };
+
 /** Publish a looping generated clip from `client` (VP8, or H.264 for a client made with publishVideo 'h264'). */
-export async function publishClip(client: ParticipantClient, videoCodec: 'vp8' | 'h264' = 'vp8'): Promise<() => void> {
+export async function publishClip(client: ParticipantClient, videoCodec: 'vp8' | 'h264' = 'vp8'): Promise<PublishedClip> {
   const audio = new MediaStreamTrack({ kind: 'audio' });
   const video = new MediaStreamTrack({ kind: 'video' });
   await client.publish({ audio, video });
   await client.publisherConnected();
+  const sent = { audio: 0, video: 0 };
   const source = await RtpSource.start({
     file: await testClip(), loop: true, videoCodec,
-    onPacket: (kind, packet) => (kind === 'audio' ? audio : video).writeRtp(packet),
+    onPacket: (kind, packet) => {
+      sent[kind]++;
+      (kind === 'audio' ? audio : video).writeRtp(packet);
+    },
   });
-  return () => source.close();
+  return Object.assign(() => source.close(), { sent });
+}
+
+/**
+ * Wait while `seconds` more of the clip are published (its sound: 50 packets a second, played in real time):
+ * for tests that need seconds of lesson in a recording. Progress of the sender, not a fixed sleep.
+ */
+export function lessonTime(clip: PublishedClip, seconds: number): Promise<void> {
+  const target = clip.sent.audio + Math.round(seconds * 50);
+  return until(() => clip.sent.audio >= target, `${seconds} s of the clip`, seconds * 1000 + 20_000);
 }
 
 /** Resolve when `check` is true, polling every 20 ms; reject after `ms`. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { locate } from '../../src/media/locate.js';
 import { probe } from '../../src/media/probe.js';
-import { api, createSession, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 
@@ -27,7 +27,6 @@ function decodeErrors(path: string): string[] {
   return r.stderr.split('\n').filter((l) => l.trim() && !/non monotonically increasing dts to muxer/.test(l));
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET a path of the relay (trusting its CA), with extra headers; status, headers and the body's bytes. */
 function get(r: TestRelay, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
@@ -47,21 +46,22 @@ describe('recording at the relay', () => {
     const host = await join(r, s.code, '王主任', '教育中心', s.hostKey);
     const speaker = await join(r, s.code, '李老师', '三小');
     await host.request({ type: 'grantSeat', peerId: speaker.joined.peerId });
-    cleanups.push(await publishClip(host), await publishClip(speaker));
+    const clip = await publishClip(host);
+    cleanups.push(clip, await publishClip(speaker));
     await host.stateWhere((st) => st.mainVenue === '教育中心');
 
     await host.request({ type: 'record', on: true });
     await host.stateWhere((st) => st.recording);
     const started = Date.now();
-    await wait(2000); // media time in the file: the test needs seconds of lesson, not a synchronisation
+    await lessonTime(clip, 2);
     await speaker.request({ type: 'chat', text: '导入部分很清楚' });
     const chatAt = (Date.now() - started) / 1000;
     await host.request({ type: 'pushVenue', venue: '三小' });
     await host.stateWhere((st) => st.mainVenue === '三小' && st.pendingVenue === null);
-    await wait(2000);
+    await lessonTime(clip, 2);
     await host.request({ type: 'pushVenue', venue: '教育中心' });
     await host.stateWhere((st) => st.mainVenue === '教育中心' && st.pendingVenue === null);
-    await wait(2000);
+    await lessonTime(clip, 2);
     await host.request({ type: 'record', on: false });
     const seconds = (Date.now() - started) / 1000;
     await host.stateWhere((st) => !st.recording);
@@ -119,11 +119,12 @@ describe('recording at the relay', () => {
     const r = await relay();
     const s = await createSession(r, { title: '集体备课', kind: 'prep' });
     const host = await join(r, s.code, '王主任', '教育中心', s.hostKey);
-    cleanups.push(await publishClip(host));
+    const clip = await publishClip(host);
+    cleanups.push(clip);
     await host.stateWhere((st) => st.mainVenue === '教育中心');
     for (let i = 0; i < 2; i++) {
       await host.request({ type: 'record', on: true });
-      await wait(1500);
+      await lessonTime(clip, 1.5);
       await host.request({ type: 'record', on: false });
     }
     const recs = (await api(r, 'GET', '/api/recordings')).json.recordings as { id: string; duration: number }[];
