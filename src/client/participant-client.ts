@@ -116,14 +116,27 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     if (!this.#closed) this.#ws.send(JSON.stringify(message));
   }
 
-  /** Wait for the next message of a type; an `error` (for that request) rejects. */
+  /** Wait for the next message of a type; an `error` rejects. */
   #next<T extends ServerMessage['type']>(type: T, timeoutMs = 15_000): Promise<Msg<T>> {
+    return this.#awaitReply<Msg<T>>(
+      (m) => (m.type === type ? m as Msg<T> : m.type === 'error' ? m : undefined),
+      timeoutMs, () => new RuntimeError('JOIN_FAILED', { detail: `no ${type} within ${timeoutMs} ms` }),
+    );
+  }
+
+  /**
+   * Wait for the message `pick` takes: its value resolves, an `error` it takes rejects (RefusedError → exit 4);
+   * a timeout or the connection closing rejects too.
+   */
+  #awaitReply<T>(pick: (m: ServerMessage) => T | Msg<'error'> | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: `no ${type} within ${timeoutMs} ms` }))), timeoutMs);
+      const timer = setTimeout(() => finish(() => reject(onTimeout())), timeoutMs);
       const onMessage = (m: ServerMessage): boolean => {
-        if (m.type === type) finish(() => resolve(m as Msg<T>));
-        else if (m.type === 'error') finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
-        else return false;
+        const got = pick(m);
+        if (got === undefined) return false;
+        const e = got as Msg<'error'>;
+        if (got === m && m.type === 'error') finish(() => reject(remoteError('refused', e.code, e.message, e.params)));
+        else finish(() => resolve(got as T));
         return true;
       };
       const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
@@ -218,24 +231,10 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
    * relay's error (RefusedError → exit 4).
    */
   async request(message: Extract<ClientMessage, { type: 'chat' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' | 'record' }>, timeoutMs = 15_000): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(new RuntimeError('RELAY_NO_ANSWER', { request: message.type }))), timeoutMs);
-      const onMessage = (m: ServerMessage): boolean => {
-        if (m.type === 'ack' && m.ref === message.type) finish(resolve);
-        else if (m.type === 'error' && m.ref === message.type) finish(() => reject(remoteError('refused', m.code, m.message, m.params)));
-        else return false;
-        return true;
-      };
-      const onClose = () => finish(() => reject(new RuntimeError('JOIN_FAILED', { detail: 'connection closed' })));
-      const finish = (f: () => void) => {
-        clearTimeout(timer);
-        this.#waiters.delete(onMessage);
-        this.off('closed', onClose);
-        f();
-      };
-      this.#waiters.add(onMessage);
-      this.once('closed', onClose);
-    });
+    const done = this.#awaitReply<true>(
+      (m) => ((m.type === 'ack' || m.type === 'error') && m.ref === message.type ? (m.type === 'ack' ? true : m) : undefined),
+      timeoutMs, () => new RuntimeError('RELAY_NO_ANSWER', { request: message.type }),
+    );
     this.send(message);
     await done;
   }

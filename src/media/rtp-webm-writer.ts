@@ -86,7 +86,8 @@ export class RtpWebmWriter {
     const child = spawn(locate('ffmpeg').path, [
       '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file,udp,rtp', '-reorder_queue_size', '500',
       // Writing starts once the first keyframe (video) has given the picture size: no long probing.
-      '-max_delay', '500000', '-i', sdp, '-map', '0', '-c', 'copy',
+      // Probing (stream sizes) is capped at 2 s of input, so even a short recording gets its header written.
+      '-max_delay', '500000', '-analyzeduration', '2000000', '-i', sdp, '-map', '0', '-c', 'copy',
       // A cluster a second, flushed at once: what is on disk is at most a second behind.
       // A cluster a second, flushed at once: what is on disk is at most a second behind.
       '-cluster_time_limit', '1000', '-flush_packets', '1', '-f', 'webm', '-y', path,

@@ -326,6 +326,21 @@ export class LiveSession {
     };
   }
 
+  /** Send a pending state broadcast now (before answering a request that changed it). */
+  flushState(): void {
+    if (!this.#stateTimer) return;
+    clearTimeout(this.#stateTimer);
+    this.#stateTimer = undefined;
+    this.#broadcastNow();
+  }
+
+  #broadcastNow(): void {
+    if (this.#closed) return;
+    const msg = this.stateMessage();
+    for (const p of this.participants.values()) p.send(msg);
+    this.#observer.safeEmit('sessionChanged', this.info.id);
+  }
+
   /**
    * Tell everyone the new state. Changes within STATE_COALESCE_MS go out as one message: a burst of N joins would
    * otherwise send N messages of up to N participants to each of N people.
@@ -334,10 +349,7 @@ export class LiveSession {
     if (this.#closed || this.#stateTimer) return;
     this.#stateTimer = setTimeout(() => {
       this.#stateTimer = undefined;
-      if (this.#closed) return;
-      const msg = this.stateMessage();
-      for (const p of this.participants.values()) p.send(msg);
-      this.#observer.safeEmit('sessionChanged', this.info.id);
+      this.#broadcastNow();
     }, STATE_COALESCE_MS);
   }
 

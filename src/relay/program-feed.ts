@@ -6,6 +6,7 @@
 import type { RtpPacket } from 'werift';
 import { RtpHeader, RtpPacket as Packet } from 'werift';
 import { TypedEmitter } from '../core/emitter.js';
+import { StreamContinuity } from './continuity.js';
 import { isKeyframeStart } from './keyframe.js';
 import type { CodecName, MediaKind, PacketListener, PacketSource } from './packet-source.js';
 import type { Publication } from './publication.js';
@@ -14,8 +15,6 @@ import type { Publication } from './publication.js';
 const PROGRAM_PT: Record<CodecName, number> = { vp8: 96, h264: 102, opus: 111 };
 const CODEC_OF_PT = new Map(Object.entries(PROGRAM_PT).map(([c, pt]) => [pt, c as CodecName]));
 
-const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
-const MIN_STEP: Record<MediaKind, number> = { audio: 960, video: 3000 };
 /** How often a pending handoff asks the new venue for a keyframe again. */
 const RETRY_MS = 500;
 
@@ -32,13 +31,8 @@ export class ProgramTrack implements PacketSource {
   readonly #listeners = new Set<PacketListener>();
   #source: Publication | undefined;
   #unsubscribe: (() => void) | undefined;
-  #rebase = true;
   #waitingForKeyframe = false;
-  #seqOffset = 0;
-  #tsOffset = 0;
-  #lastSeq: number | undefined;
-  #lastTs: number | undefined;
-  #lastAt = 0;
+  readonly #numbers: StreamContinuity;
   /** The last packet object forwarded: a listener added while its source is delivering sees that packet again. */
   #lastIn: RtpPacket | undefined;
   #requestKeyframe: () => void;
@@ -46,6 +40,7 @@ export class ProgramTrack implements PacketSource {
 
   constructor(kind: MediaKind, requestKeyframe: () => void) {
     this.kind = kind;
+    this.#numbers = new StreamContinuity(kind);
     this.#requestKeyframe = requestKeyframe;
   }
 
@@ -63,7 +58,7 @@ export class ProgramTrack implements PacketSource {
 
   get senderReport(): { ntp: bigint; rtp: number } | undefined {
     const sr = this.#source?.senderReport;
-    return sr ? { ntp: sr.ntp, rtp: (sr.rtp + this.#tsOffset) >>> 0 } : undefined;
+    return sr ? { ntp: sr.ntp, rtp: (sr.rtp + this.#numbers.tsOffset) >>> 0 } : undefined;
   }
 
   subscribe(listener: PacketListener): () => void {
@@ -88,7 +83,7 @@ export class ProgramTrack implements PacketSource {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#source = source;
-    this.#rebase = true;
+    this.#numbers.restart();
     this.#waitingForKeyframe = this.kind === 'video' && !first;
     if (!source || source.closed) return;
     if (first) this.#forward(first);
@@ -105,30 +100,15 @@ export class ProgramTrack implements PacketSource {
       if (!isKeyframeStart(packet.payload, codec)) return;
       this.#waitingForKeyframe = false;
     }
-    if (this.#rebase) {
-      this.#rebase = false;
-      if (this.#lastSeq === undefined || this.#lastTs === undefined) {
-        this.#seqOffset = 0;
-        this.#tsOffset = 0;
-      } else {
-        // At least one packet's worth (20 ms of sound, a 30 fps frame): timestamps never collide at a switch.
-        const elapsed = Math.max(MIN_STEP[this.kind], Math.round(((Date.now() - this.#lastAt) / 1000) * CLOCK[this.kind]));
-        this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
-        this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
-      }
-    }
-    const seq = (h.sequenceNumber + this.#seqOffset) & 0xffff;
-    if (this.#lastSeq !== undefined && ((seq - this.#lastSeq) & 0xffff) > 0x8000) return; // late reorder
-    const ts = (h.timestamp + this.#tsOffset) >>> 0;
-    this.#lastSeq = seq;
-    this.#lastTs = ts;
-    this.#lastAt = Date.now();
+    const out = this.#numbers.map(h.sequenceNumber, h.timestamp);
+    if (!out) return; // late reorder
+    const { seq, ts } = out;
     this.packets++;
-    const out = new Packet(
+    const packetOut = new Packet(
       new RtpHeader({ marker: h.marker, payloadType: PROGRAM_PT[codec], sequenceNumber: seq, timestamp: ts, ssrc: h.ssrc, extensions: [] }),
       packet.payload,
     );
-    for (const l of this.#listeners) l(out);
+    for (const l of this.#listeners) l(packetOut);
   }
 
   close(): void {

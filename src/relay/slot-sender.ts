@@ -4,9 +4,9 @@ import type { RtpPacket, RTCRtpSender, RTCRtpTransceiver } from 'werift';
 import { LegWriter, ntpFromUnixMs } from './leg-writer.js';
 import type { RelayObserver } from './observer.js';
 import type { MediaKind, PacketSource } from './packet-source.js';
+import { StreamContinuity } from './continuity.js';
 import { isKeyframeStart } from './keyframe.js';
 const CLOCK: Record<MediaKind, number> = { audio: 48000, video: 90000 };
-const MIN_STEP: Record<MediaKind, number> = { audio: 960, video: 3000 };
 
 export type SlotKind = 'main' | 'seat';
 
@@ -20,12 +20,7 @@ export class SlotSender {
   #publication: PacketSource | undefined;
   #unsubscribe: (() => void) | undefined;
   #waitingForKeyframe = false;
-  #rebase = true;
-  #seqOffset = 0;
-  #tsOffset = 0;
-  #lastSeq: number | undefined;
-  #lastTs: number | undefined;
-  #lastSentAt = 0;
+  #numbers: StreamContinuity;
   #closed = false;
   readonly #disposers: (() => void)[] = [];
 
@@ -37,6 +32,7 @@ export class SlotSender {
     this.sender = sender;
     this.#observer = observer;
     this.#writer = new LegWriter(sender, () => transceiver.codecs);
+    this.#numbers = new StreamContinuity(kind);
     this.#disposers.push(sender.onPictureLossIndication.subscribe(() => {
       observer.safeEmit('pli', 'down');
       this.#publication?.requestKeyframe();
@@ -63,7 +59,7 @@ export class SlotSender {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#publication = publication;
-    this.#rebase = true;
+    this.#numbers.restart();
     this.#writer.setClock(undefined);
     if (!publication || publication.closed) return;
     this.#waitingForKeyframe = this.kind === 'video';
@@ -85,26 +81,11 @@ export class SlotSender {
       if (!isKeyframeStart(packet.payload, codec)) return;
       this.#waitingForKeyframe = false;
     }
-    if (this.#rebase) {
-      // First packet from this source: continue our own numbering right after the last packet sent.
-      this.#rebase = false;
-      if (this.#lastSeq === undefined || this.#lastTs === undefined) {
-        this.#seqOffset = 0;
-        this.#tsOffset = 0;
-      } else {
-        // At least one packet's worth (20 ms of sound, a 30 fps frame): timestamps never collide at a switch.
-        const elapsed = Math.max(MIN_STEP[this.kind], Math.round(((Date.now() - this.#lastSentAt) / 1000) * CLOCK[this.kind]));
-        this.#seqOffset = (this.#lastSeq + 1 - h.sequenceNumber) & 0xffff;
-        this.#tsOffset = (this.#lastTs + elapsed - h.timestamp) >>> 0;
-      }
-      this.#writer.setClock(this.#senderClock());
-    }
-    const seq = (h.sequenceNumber + this.#seqOffset) & 0xffff;
-    if (this.#lastSeq !== undefined && ((seq - this.#lastSeq) & 0xffff) > 0x8000) return; // late reorder
-    const ts = (h.timestamp + this.#tsOffset) >>> 0;
-    this.#lastSeq = seq;
-    this.#lastTs = ts;
-    this.#lastSentAt = Date.now();
+    const rebasing = this.#numbers.rebasing;
+    const out = this.#numbers.map(h.sequenceNumber, h.timestamp);
+    if (!out) return; // late reorder
+    if (rebasing) this.#writer.setClock(this.#senderClock());
+    const { seq, ts } = out;
     // The publisher's packet is never touched: the writer serialises its own header for this leg.
     this.#writer.write(seq, ts, h.marker, packet.payload, codec);
     const traffic = this.#observer.traffic;
@@ -123,8 +104,9 @@ export class SlotSender {
     return {
       ntp: (): bigint => {
         const sr = this.#publication?.senderReport;
-        if (!sr || this.#lastTs === undefined) return ntpFromUnixMs(this.#lastSentAt || Date.now());
-        const sourceTs = (this.#lastTs - this.#tsOffset) >>> 0;
+        const lastTs = this.#numbers.lastTs;
+        if (!sr || lastTs === undefined) return ntpFromUnixMs(this.#numbers.lastAt || Date.now());
+        const sourceTs = (lastTs - this.#numbers.tsOffset) >>> 0;
         const seconds = ((sourceTs - sr.rtp) | 0) / clock; // signed 32-bit difference
         return sr.ntp + BigInt(Math.round(seconds * 2 ** 32));
       },

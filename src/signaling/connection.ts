@@ -110,6 +110,7 @@ export class SignalingConnection {
     switch (m.type) {
       case 'takeSeat':
         s.takeSeat(p);
+        s.flushState();
         return this.#send({ type: 'seat', granted: true });
       case 'leaveSeat':
         return s.leaveSeat(p);
@@ -161,6 +162,8 @@ export class SignalingConnection {
         await s.setRecording(m.on, `${p.name}@${p.venue}`);
         break;
     }
+    // The new state first, then the answer: whoever asked sees the change when the ack arrives.
+    s.flushState();
     this.#send({ type: 'ack', ref: m.type });
   }
 

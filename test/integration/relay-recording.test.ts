@@ -124,13 +124,13 @@ describe('recording at the relay', () => {
     await host.stateWhere((st) => st.mainVenue === '教育中心');
     for (let i = 0; i < 2; i++) {
       await host.request({ type: 'record', on: true });
-      await lessonTime(clip, 1.5);
+      await lessonTime(clip, 3);
       await host.request({ type: 'record', on: false });
     }
     const recs = (await api(r, 'GET', '/api/recordings')).json.recordings as { id: string; duration: number }[];
     expect(recs).toHaveLength(2);
     for (const rec of recs) {
-      expect(rec.duration).toBeGreaterThan(0.5);
+      expect(rec.duration).toBeGreaterThan(2);
       expect(decodeErrors(joinPath(r.dataDir, 'recordings', rec.id, 'program.webm'))).toEqual([]);
     }
   });
