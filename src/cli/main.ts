@@ -70,9 +70,11 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
   const clip = program
     .command('clip')
     .description(t('cmd_clip'))
-    .argument('<input>', t('arg_input'))
-    .requiredOption('--from <time>', t('opt_from'))
-    .requiredOption('--to <time>', t('opt_to'))
+    .argument('[input]', t('arg_input'))
+    .option('--from <time>', t('opt_from'))
+    .option('--to <time>', t('opt_to'))
+    .option('--from-note <note>', 'cut the moment around a self-review note (see `note list`)')
+    .option('--around <seconds>', 'with --from-note: seconds to cut around the note', '30')
     .option('--mode <mode>', t('opt_mode'), 'smart')
     .option('--preset <name>', t('opt_preset'))
     .option('-o, --output <file>', t('opt_output'))
@@ -128,6 +130,7 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .argument('<input>', t('arg_input'))
     .option('--plot <file>', t('opt_plot'))
     .option('--preset <name>', t('opt_analysis_preset'), 'default')
+    .option('--suggest-notes', 'on a recording: add its long pauses and quiet stretches as suggested notes')
     .action(act(() => import('./commands/analyze.js')));
 
   const relay = program.command('relay').description(t('cmd_relay'));
@@ -255,6 +258,18 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
       .option('--to <date>', 'recorded on or before (YYYY-MM-DD)')
       .option('--reason <text>', 'why it is rejected'),
   ).action(act(() => import('./commands/library.js')));
+
+  program
+    .command('note')
+    .description(t('cmd_note'))
+    .argument('<action>', 'add | list | export')
+    .argument('[recording]', 'recording id (or a unique prefix)')
+    .argument('[text...]', 'the note (add)')
+    .option('--at <time>', 'moment of the lesson, e.g. 12:30')
+    .option('--tag <tag>', 'posture | voice | pace | courseware | other')
+    .option('--format <format>', 'md | csv (export)', 'md')
+    .option('-o, --output <file>', 'write the export here')
+    .action(act(() => import('./commands/note.js')));
 
   relay
     .command('ca')

@@ -60,5 +60,27 @@ describe('record and library commands', () => {
     const analysed = await runCli(['--json', 'analyze', prefix], { env: { JIAOYAN_HOME: r.dataDir } });
     expect(analysed.code, analysed.stderr).toBe(0);
     expect(JSON.parse(analysed.stdout)).toMatchObject({ integratedLufs: expect.any(Number), speakingRatio: expect.any(Number) });
+
+    // Self-review notes on the recording, exported, and the moment around one cut out.
+    const env = { env: { JIAOYAN_HOME: r.dataDir } };
+    const added = await runCli(['--json', 'note', 'add', prefix, '--at', '0:01', '--tag', 'voice', '讲到重点时', '要放慢, "停一下"'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const note = JSON.parse(added.stdout) as { id: string; at: number; tag: string; text: string };
+    expect(note).toMatchObject({ at: 1, tag: 'voice', text: '讲到重点时 要放慢, "停一下"' });
+    expect((await runCli(['note', 'add', prefix, '--tag', 'hair', 'x'], env)).code).toBe(2);
+    const csv = await runCli(['note', 'export', prefix, '--format', 'csv'], env);
+    expect(csv.stdout).toBe('at,tag,text,suggested\n00:00:01.000,voice,"讲到重点时 要放慢, ""停一下""",\n');
+    const md = await runCli(['note', 'export', prefix], env);
+    expect(md.stdout).toContain('| 00:00:01.000 | voice | 讲到重点时 要放慢, "停一下" |');
+    const around = joinPath(r.dataDir, 'note.mp4');
+    const fromNote = await runCli(['--json', 'clip', '--from-note', note.id, '--around', '2', '--mode', 'encode', '-o', around], env);
+    expect(fromNote.code, fromNote.stderr).toBe(0);
+    expect(JSON.parse(fromNote.stdout)).toMatchObject({ requested: { from: 0, to: 2 } });
+    const suggested = await runCli(['--json', 'analyze', prefix, '--suggest-notes'], env);
+    expect(suggested.code, suggested.stderr).toBe(0);
+    const count = (JSON.parse(suggested.stdout) as { suggestedNotes: number }).suggestedNotes;
+    const listed = JSON.parse((await runCli(['--json', 'note', 'list', prefix], env)).stdout) as { notes: { suggested?: boolean }[] };
+    expect(listed.notes.filter((n) => n.suggested)).toHaveLength(count);
+    expect(listed.notes.filter((n) => !n.suggested)).toHaveLength(1);
   });
 });

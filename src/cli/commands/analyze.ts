@@ -10,6 +10,8 @@ import { analysisPreset } from '../../media/presets.js';
 import { sparkline } from '../../ui/sparkline.js';
 import type { CliContext } from '../context.js';
 import { resolveMediaInput } from '../recording-input.js';
+import { NoteStore } from '../../store/note-store.js';
+import { recordingId } from './note.js';
 
 const SPARK_WIDTH = 60;
 const MAX_TIMES = 20;
@@ -60,5 +62,15 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const result = await analyze({ input, preset, signal: ctx.signal, onProgress: (p) => ctx.out.progress.update(p) });
   ctx.out.progress.end();
   if (plot) await writeFileAtomic(plot, loudnessSvg(result));
-  ctx.out.result({ ...result, ...(plot ? { plot } : {}) }, () => humanSummary(result, plot));
+  // On a recording of the library, --suggest-notes turns long pauses and quiet stretches into suggested notes.
+  let suggested: number | undefined;
+  if (opts.suggestNotes) {
+    const recording = recordingId(ctx.dataDir, String(args[0]));
+    const notes = [
+      ...result.pauses.map((p) => ({ recording, at: p.start, tag: 'pace' as const, text: t('note_suggest_pause', { seconds: p.duration.toFixed(1) }), suggested: true })),
+      ...result.quietStretches.map((q) => ({ recording, at: q.start, tag: 'voice' as const, text: t('note_suggest_quiet', { seconds: q.duration.toFixed(1) }), suggested: true })),
+    ];
+    suggested = (await new NoteStore(ctx.dataDir).add(notes)).length;
+  }
+  ctx.out.result({ ...result, ...(plot ? { plot } : {}), ...(suggested !== undefined ? { suggestedNotes: suggested } : {}) }, () => humanSummary(result, plot));
 }

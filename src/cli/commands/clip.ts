@@ -8,6 +8,7 @@ import { clip, CLIP_MODES, type ClipMode } from '../../media/clip.js';
 import { DEFAULT_ENCODE_PRESET, encodePreset } from '../../media/presets.js';
 import { probe } from '../../media/probe.js';
 import { ClipCatalogue } from '../../store/clip-catalogue.js';
+import { NoteStore } from '../../store/note-store.js';
 import { CatalogueLedger } from '../clip-ledger.js';
 import type { CliContext } from '../context.js';
 import { resolveMediaInput } from '../recording-input.js';
@@ -25,15 +26,32 @@ export function defaultOutputName(input: string, from: number, to: number): stri
   return `${base}_${stamp(from)}-${stamp(to)}.mp4`;
 }
 
+/** Input and range: given, or the moment around a self-review note of a recording. */
+async function whatToCut(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<{ input: string; from: number; to: number }> {
+  if (typeof opts.fromNote === 'string') {
+    const note = await new NoteStore(ctx.dataDir).get(opts.fromNote);
+    if (!note) throw new UsageError('USAGE', { detail: `no note ${opts.fromNote} (see \`jiaoyan note list\`)` });
+    const around = Number(opts.around ?? 30);
+    if (!(around > 0)) throw new UsageError('BAD_NUMBER', { flag: '--around', what: '> 0', value: String(opts.around) });
+    const from = Math.max(0, note.at - around / 2);
+    return { input: resolveMediaInput(ctx.dataDir, note.recording), from, to: from + around };
+  }
+  if (args[0] === undefined || opts.from === undefined || opts.to === undefined) {
+    throw new UsageError('USAGE', { detail: 'clip <input> --from T --to T (or clip --from-note NOTE)' });
+  }
+  return { input: resolveMediaInput(ctx.dataDir, String(args[0])), from: parseTime(String(opts.from)), to: parseTime(String(opts.to)) };
+}
+
 export async function run(ctx: CliContext, args: unknown[], opts: Record<string, unknown>): Promise<void> {
-  const input = resolveMediaInput(ctx.dataDir, String(args[0]));
-  const from = parseTime(String(opts.from));
-  const to = parseTime(String(opts.to));
+  const { input, from, to: wanted } = await whatToCut(ctx, args, opts);
+  const info0 = typeof opts.fromNote === 'string' ? await probe(input, ctx.signal) : undefined;
+  // Around a note near the end: stop at the end of the recording.
+  const to = info0 ? Math.min(wanted, info0.duration) : wanted;
   const mode = parseMode(opts.mode);
   const presetName = typeof opts.preset === 'string' ? opts.preset : DEFAULT_ENCODE_PRESET;
   const preset = await encodePreset(ctx.dataDir, presetName);
   const output = resolve(typeof opts.output === 'string' ? opts.output : defaultOutputName(input, from, to));
-  const info = await probe(input, ctx.signal);
+  const info = info0 ?? (await probe(input, ctx.signal));
   const inputStat = await stat(input); // identity of the source at cutting time
   const result = await clip({
     input, output, from, to, mode, preset, info, signal: ctx.signal,

@@ -40,4 +40,7 @@ export const activity = {
   record_stopped: { en: 'recording stopped', zh: '录制已停止' },
   library_none: { en: 'no recordings', zh: '没有录像' },
   LINK_INVALID: { en: 'this link is not valid (ask for a new one)', zh: '此链接无效（请重新获取）' },
+  cmd_note: { en: 'self-review notes on a recording: add, list, export (md, csv)', zh: '录像的自我反思笔记：添加、列出、导出（md、csv）' },
+  note_suggest_pause: { en: 'a pause of {seconds} s', zh: '停顿 {seconds} 秒' },
+  note_suggest_quiet: { en: 'quiet for {seconds} s: speak up?', zh: '声音偏小 {seconds} 秒：是否提高音量？' },
 } as const;
