@@ -7,6 +7,9 @@ import { ParticipantClient } from '../../src/client/participant-client.js';
 import { startRelay } from '../../src/server/relay-server.js';
 import { api, createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
+/** How often a poll looks again. */
+const POLL_MS = 100;
+
 let browser: Browser;
 let relay: TestRelay;
 
@@ -162,9 +165,10 @@ it('the host records from the page: the record button starts and stops a recordi
       await v.play();
     });
     const shown = () => watcher.page.evaluate(() => (globalThis as unknown as { __player: { shown(): number } }).__player.shown());
+    // Poll the page (its playback moves on by itself) until the message shows, with a deadline.
     for (const end = Date.now() + 30_000; (await shown()) !== 1; ) {
       if (Date.now() > end) throw new Error('the message never appeared beside the video');
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
     expect(await watcher.page.textContent('#replay .chat-text')).toBe('这里的提问很好 <b>!</b>');
     expect(await watcher.page.$('#replay b')).toBeNull();

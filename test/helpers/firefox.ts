@@ -10,6 +10,10 @@ import WebSocket from 'ws';
 
 export const FIREFOX = '/usr/bin/firefox-esr';
 
+/** How often `until` looks again; how long a closing Firefox gets before it is killed. */
+const POLL_MS = 100;
+const KILL_AFTER_MS = 5000;
+
 const PREFS: Record<string, boolean | number | string> = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
@@ -101,7 +105,7 @@ export class Firefox {
       // already closing
     }
     this.#ws.close();
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), KILL_AFTER_MS);
     await exited;
     clearTimeout(timer);
     rmSync(this.#profile, { recursive: true, force: true });
@@ -130,14 +134,14 @@ export class FirefoxPage {
     return (text === undefined ? undefined : JSON.parse(text)) as T;
   }
 
-  /** Poll `body` (every 100 ms) until it returns a truthy value; returns it. */
+  /** Poll `body` (every POLL_MS) until it returns a truthy value, or fail after `timeoutMs`; returns it. */
   async until<T>(body: string, what: string, timeoutMs = 30_000): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const v = await this.run<T>(body);
       if (v) return v;
       if (Date.now() > end) throw new Error(`timed out in Firefox waiting for ${what} (last: ${JSON.stringify(v)})`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
 }

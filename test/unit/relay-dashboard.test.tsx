@@ -1,5 +1,4 @@
 // The relay's terminal dashboard: props → frame for RelayDashboard, store → frames and q → exit for RelayApp.
-import { EventEmitter } from 'node:events';
 import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { t } from '../../src/core/i18n.js';
 import { formatUptime, RelayApp, RelayDashboard, renderRelayDashboard } from '../../src/ui/RelayDashboard.js';
 import { SnapshotStore } from '../../src/ui/snapshot-store.js';
 import { displayWidth } from '../../src/ui/text-width.js';
+import { fakeTerminal, frameWhere, strip } from '../helpers/ink.js';
 
 const en: typeof t = (key, params) => t(key, params, 'en');
 const zh: typeof t = (key, params) => t(key, params, 'zh');
@@ -32,7 +32,6 @@ function snapshot(more: Partial<RelaySnapshot> = {}): RelaySnapshot {
   };
 }
 
-const strip = (frame: string) => frame.replace(/\u001B\[[0-9;]*m/g, '');
 
 function frameOf(element: ReactElement): string[] {
   const app = render(element);
@@ -41,15 +40,6 @@ function frameOf(element: ReactElement): string[] {
   return strip(frame ?? '').split('\n');
 }
 
-/** Resolve with the newest frame that satisfies `check` (ink commits store updates asynchronously). */
-async function frameWhere(app: ReturnType<typeof render>, check: (frame: string) => boolean): Promise<string> {
-  for (let turn = 0; ; turn++) {
-    const frame = app.frames.map(strip).findLast(check);
-    if (frame !== undefined) return frame;
-    if (turn > 20_000) throw new Error(`no such frame; last:\n${strip(app.frames.at(-1) ?? '')}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('the relay dashboard', () => {
   it('shows address, uptime, traffic and load', () => {
@@ -161,36 +151,3 @@ describe('the relay app', () => {
   });
 });
 
-/** A stand-in terminal for render(): a TTY-like stdin that can be typed into, a stdout that keeps what it got. */
-function fakeTerminal() {
-  const written: string[] = [];
-  const out = Object.assign(new EventEmitter(), {
-    columns: 100,
-    rows: 40,
-    write: (chunk: string) => {
-      written.push(chunk);
-      return true;
-    },
-    output: () => written.join(''),
-  });
-  let pending: string | null = null;
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    write: (data: string) => {
-      pending = data;
-      input.emit('readable');
-    },
-    read: () => {
-      const data = pending;
-      pending = null;
-      return data;
-    },
-    setEncoding: () => {},
-    setRawMode: () => {},
-    resume: () => {},
-    pause: () => {},
-    ref: () => {},
-    unref: () => {},
-  });
-  return { stdout: out as unknown as NodeJS.WriteStream & { output(): string }, stdin: input as unknown as NodeJS.ReadStream & { write(data: string): void } };
-}

@@ -1,5 +1,4 @@
 // The `jiaoyan status` dashboard: props → frame for SessionDashboard, keys → controls for StatusApp.
-import { EventEmitter } from 'node:events';
 import type { ReactElement } from 'react';
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { SessionDashboard } from '../../src/ui/SessionDashboard.js';
 import { renderStatusApp, StatusApp } from '../../src/ui/StatusApp.js';
 import { SnapshotStore } from '../../src/ui/snapshot-store.js';
 import { displayWidth, fit, truncate } from '../../src/ui/text-width.js';
+import { fakeTerminal, frameWhere, strip } from '../helpers/ink.js';
 
 const en: typeof t = (key, params) => t(key, params, 'en');
 const zh: typeof t = (key, params) => t(key, params, 'zh');
@@ -44,7 +44,6 @@ function snapshot(more: Partial<SessionSnapshot> = {}): SessionSnapshot {
   };
 }
 
-const strip = (frame: string) => frame.replace(/\u001B\[[0-9;]*m/g, '');
 const linesOf = (frame: string | undefined) => strip(frame ?? '').split('\n');
 
 /** The lines of one static render of `element`. */
@@ -60,15 +59,6 @@ const lineWith = (lines: string[], needle: string) => lines.find((l) => l.includ
 
 type App = ReturnType<typeof render>;
 
-/** Resolve with the newest frame from index `from` on that satisfies `check` (ink commits asynchronously). */
-async function frameWhere(app: App, check: (frame: string) => boolean, from = 0): Promise<string> {
-  for (let turn = 0; ; turn++) {
-    const frame = app.frames.slice(from).map(strip).findLast(check);
-    if (frame !== undefined) return frame;
-    if (turn > 20_000) throw new Error(`no such frame; last:\n${strip(app.frames.at(-1) ?? '')}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 /** Resolve once ink listens to stdin (useInput's effects have run). */
 async function inputReady(app: App): Promise<void> {
@@ -298,36 +288,3 @@ describe('the status app', () => {
   });
 });
 
-/** A stand-in terminal for render(): a TTY-like stdin that can be typed into, a stdout that keeps what it got. */
-function fakeTerminal() {
-  const written: string[] = [];
-  const out = Object.assign(new EventEmitter(), {
-    columns: 100,
-    rows: 40,
-    write: (chunk: string) => {
-      written.push(chunk);
-      return true;
-    },
-    output: () => written.join(''),
-  });
-  let pending: string | null = null;
-  const input = Object.assign(new EventEmitter(), {
-    isTTY: true,
-    write: (data: string) => {
-      pending = data;
-      input.emit('readable');
-    },
-    read: () => {
-      const data = pending;
-      pending = null;
-      return data;
-    },
-    setEncoding: () => {},
-    setRawMode: () => {},
-    resume: () => {},
-    pause: () => {},
-    ref: () => {},
-    unref: () => {},
-  });
-  return { stdout: out as unknown as NodeJS.WriteStream & { output(): string }, stdin: input as unknown as NodeJS.ReadStream & { write(data: string): void } };
-}
