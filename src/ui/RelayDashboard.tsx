@@ -1,11 +1,11 @@
 // The terminal screen of `jiaoyan relay start`: address, uptime, traffic, load, live sessions and the latest
 // log lines (RelayDashboard, pure), plus its root (RelayApp: q quits) and renderRelayDashboard.
-import { useCallback, useSyncExternalStore } from 'react';
 import { render, Text, useApp, useInput, useStdin } from 'ink';
 import type { RelaySnapshot } from '../core/dashboard.js';
 import { formatEta, type Translate } from './BatchProgress.js';
 import { clock, figure, LinesView, UNKNOWN, type Line } from './SessionDashboard.js';
 import type { SnapshotSource } from './snapshot-store.js';
+import { useSnapshot } from './use-snapshot.js';
 import { useColumns, type LiveView } from './StatusApp.js';
 import { fit, fitStart, truncate } from './text-width.js';
 
@@ -69,9 +69,7 @@ export interface RelayAppProps {
 }
 
 export function RelayApp({ store, t }: RelayAppProps) {
-  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
-  const getSnapshot = useCallback(() => store.getSnapshot(), [store]);
-  const snapshot = useSyncExternalStore(subscribe, getSnapshot);
+  const snapshot = useSnapshot(store);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const width = useColumns();

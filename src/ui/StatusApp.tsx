@@ -1,11 +1,12 @@
 // Root of `jiaoyan status`: reads the live session snapshot, handles the keys (host controls when given a
 // SessionControls), and shows each action's result as the notice line. Rendering is SessionDashboard's.
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { render, Text, useApp, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { SessionControls, SessionSnapshot } from '../core/dashboard.js';
 import type { Translate } from './BatchProgress.js';
 import { SessionDashboard } from './SessionDashboard.js';
 import type { SnapshotSource } from './snapshot-store.js';
+import { useSnapshot } from './use-snapshot.js';
 import { truncate } from './text-width.js';
 
 export interface StatusAppProps {
@@ -69,9 +70,7 @@ export function useColumns(): number {
 }
 
 export function StatusApp({ store, t, controls }: StatusAppProps) {
-  const subscribe = useCallback((listener: () => void) => store.subscribe(listener), [store]);
-  const getSnapshot = useCallback(() => store.getSnapshot(), [store]);
-  const snapshot = useSyncExternalStore(subscribe, getSnapshot);
+  const snapshot = useSnapshot(store);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const width = useColumns();
