@@ -59,3 +59,13 @@ export interface ClientEvents {
 
 /** Join errors after which retrying cannot help. */
 export const FINAL_JOIN_ERRORS = new Set(['CODE_UNKNOWN', 'SESSION_ENDED', 'HOST_KEY_WRONG']);
+
+/**
+ * What a relay error means for joining: `fail` (back to the form: the first join, or a wrong host key), `end`
+ * (a re-join the session refuses for good), `retry` (a re-join refused for now), or null (not about joining).
+ */
+export function joinErrorOutcome(code: string, ref: string | undefined, joinedHere: boolean, everJoined: boolean): 'fail' | 'end' | 'retry' | null {
+  if (joinedHere || !(ref === 'join' || ref === undefined || FINAL_JOIN_ERRORS.has(code))) return null;
+  if (!everJoined || code === 'HOST_KEY_WRONG') return 'fail';
+  return FINAL_JOIN_ERRORS.has(code) ? 'end' : 'retry';
+}

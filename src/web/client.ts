@@ -4,10 +4,11 @@
 // same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
 import type { Participant, Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
-import { FINAL_JOIN_ERRORS, NO_ACTIVITY } from './client-types.js';
+import { joinErrorOutcome, NO_ACTIVITY } from './client-types.js';
 import type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 import { Emitter } from './emitter.js';
-import { MediaUnavailableError, openCamera, Publisher, Subscriber } from './media.js';
+import { openCamera, Publisher, Subscriber } from './media.js';
+import { publishFailureNotice } from './publish-notice.js';
 import { watchIce } from './rtc.js';
 import { Signaling } from './signaling.js';
 import type { SlotLayout } from './slots.js';
@@ -272,14 +273,13 @@ export class JoinClient extends Emitter<ClientEvents> {
   }
 
   #onError(code: string, message: string, ref: string | undefined): void {
-    if (!this.#joinedHere && (ref === 'join' || ref === undefined || FINAL_JOIN_ERRORS.has(code))) {
-      if (!this.#everJoined || code === 'HOST_KEY_WRONG') return this.#fail({ code, message });
-      if (FINAL_JOIN_ERRORS.has(code)) {
-        this.#teardown(true);
-        this.phase = 'ended';
-        return this.emit('change');
-      }
-      return this.#dropped(); // rate-limited or a relay hiccup while re-joining: try again later
+    const outcome = joinErrorOutcome(code, ref, this.#joinedHere, this.#everJoined);
+    if (outcome === 'fail') return this.#fail({ code, message });
+    if (outcome === 'retry') return this.#dropped(); // rate-limited or a relay hiccup while re-joining
+    if (outcome === 'end') {
+      this.#teardown(true);
+      this.phase = 'ended';
+      return this.emit('change');
     }
     if (ref === 'chat') this.emit('chatAnswer', false);
     if (ref === 'publish' || ref === 'takeSeat') {
@@ -326,13 +326,7 @@ export class JoinClient extends Emitter<ClientEvents> {
 
   #publishFailed(err: unknown): void {
     console.warn('jiaoyan: publishing failed', err);
-    const detail = err instanceof Error ? err.name : String(err);
-    const notice: Notice =
-      err instanceof MediaUnavailableError
-        ? { key: 'media_insecure' }
-        : err instanceof DOMException && !this.publisher
-          ? { key: 'media_failed', params: { detail } }
-          : { key: 'publish_failed', params: { detail } };
+    const notice = publishFailureNotice(err, this.publisher !== null);
     if (!this.isHost && this.wantPublish) this.#send({ type: 'leaveSeat' }); // give the seat to someone who can use it
     this.wantPublish = false;
     this.#stopPublishing(true);
@@ -368,6 +362,12 @@ export class JoinClient extends Emitter<ClientEvents> {
   }
 
   #stopPublishing(stopCamera: boolean): void {
+    this.#releasePublisher(stopCamera);
+    this.emit('change');
+  }
+
+  /** Close the publishing connection; with `stopCamera` also release the camera and microphone. */
+  #releasePublisher(stopCamera: boolean): void {
     this.publisher?.close();
     this.publisher = null;
     this.publishing = false;
@@ -375,7 +375,6 @@ export class JoinClient extends Emitter<ClientEvents> {
       for (const t of this.localStream?.getTracks() ?? []) t.stop();
       this.localStream = null;
     }
-    this.emit('change');
   }
 
   #forgetSession(): void {
@@ -400,14 +399,8 @@ export class JoinClient extends Emitter<ClientEvents> {
     this.#signaling = null;
     this.subscriber?.close();
     this.subscriber = null;
-    this.publisher?.close();
-    this.publisher = null;
-    this.publishing = false;
+    this.#releasePublisher(all);
     this.seatPending = false;
-    if (all) {
-      for (const t of this.localStream?.getTracks() ?? []) t.stop();
-      this.localStream = null;
-    }
     this.emit('layout');
   }
 }

@@ -1,25 +1,19 @@
 // The join page in a live research activity, against a scripted relay socket: the discussion panel, raising a
 // hand and being given (and losing) a seat by the host, the host's controls (rundown, main venue, seats, mute,
 // remove), being muted by the host, and being removed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ChatMessage } from '../../src/signaling/protocol.js';
-import { hookState, launchChromium, waitForState, waitForText, type HookWindow } from '../helpers/browser.js';
-import { joinPage, participant, stateOf, type Participant, type StateMessage } from '../helpers/join-page.js';
+import { hookState, waitForState, waitForText, type HookWindow } from '../helpers/browser.js';
+import { joinPage, participant, stateOf, type Participant, type StateMessage, usePageFixture } from '../helpers/join-page.js';
 import { answerPublish, openPeerPage } from '../helpers/peer-page.js';
-import { startFakeRelay, type FakeRelay } from '../helpers/web-relay.js';
+import type { FakeRelay } from '../helpers/web-relay.js';
 
 let relay: FakeRelay;
 let browser: Browser;
-
-beforeAll(async () => {
-  relay = await startFakeRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.close();
+usePageFixture((r, b) => {
+  relay = r;
+  browser = b;
 });
 
 const XSS = '<img src=x onerror="globalThis.__xss=1">';

@@ -1,25 +1,19 @@
 // The join page's real WebRTC: publishing to and subscribing from a second Chromium page that plays the
 // relay's media side (test/helpers/peer-page.ts), with the signaling scripted on the fake relay's socket.
 // Loopback ICE, fake camera.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { StreamSlot } from '../../src/signaling/protocol.js';
-import { hookState, isMuted, launchChromium, waitForState, waitForStat, waitForText, waitForVideoPlaying, type HookWindow } from '../helpers/browser.js';
-import { joinPage, participant, stateOf } from '../helpers/join-page.js';
+import { hookState, isMuted, waitForState, waitForStat, waitForText, waitForVideoPlaying, type HookWindow } from '../helpers/browser.js';
+import { joinPage, participant, stateOf, usePageFixture } from '../helpers/join-page.js';
 import type { PeerWindow } from '../helpers/peer-page.js';
-import { startFakeRelay, type FakeRelay, type PageSocket } from '../helpers/web-relay.js';
+import type { FakeRelay, PageSocket } from '../helpers/web-relay.js';
 
 let relay: FakeRelay;
 let browser: Browser;
-
-beforeAll(async () => {
-  relay = await startFakeRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.close();
+usePageFixture((r, b) => {
+  relay = r;
+  browser = b;
 });
 
 /** The m-line sections of an SDP, keyed by media kind in order. */

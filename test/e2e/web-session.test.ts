@@ -1,22 +1,16 @@
 // The join page inside a session, against a scripted relay socket: what it shows from `joined`/`state`,
 // seat requests and refusals, relay errors, the end of a session, and names that look like HTML.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hookState, isMuted, launchChromium, waitForState, waitForText } from '../helpers/browser.js';
-import { CODE, joinPage, participant, SESSION, stateOf } from '../helpers/join-page.js';
-import { startFakeRelay, type FakeRelay } from '../helpers/web-relay.js';
+import { hookState, isMuted, waitForState, waitForText } from '../helpers/browser.js';
+import { CODE, joinPage, participant, SESSION, stateOf, usePageFixture } from '../helpers/join-page.js';
+import type { FakeRelay } from '../helpers/web-relay.js';
 
 let relay: FakeRelay;
 let browser: Browser;
-
-beforeAll(async () => {
-  relay = await startFakeRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.close();
+usePageFixture((r, b) => {
+  relay = r;
+  browser = b;
 });
 
 const XSS = '<img src=x onerror="globalThis.__xss=1">';

@@ -1,8 +1,9 @@
 // Opening the join page against the fake relay and getting in: shared by the browser tests of src/web.
 import type { Browser } from 'playwright-core';
 import type { ServerMessage } from '../../src/signaling/protocol.js';
-import { newPage, type WatchedPage } from './browser.js';
-import type { FakeRelay, PageSocket } from './web-relay.js';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, newPage, type WatchedPage } from './browser.js';
+import { startFakeRelay, type FakeRelay, type PageSocket } from './web-relay.js';
 
 export const CODE = '482193775';
 export const SESSION = { id: 's1', title: '西河小学语文公开课', kind: 'lesson', seats: 4, venues: ['西河小学', '东山小学'] };
@@ -73,4 +74,22 @@ export async function joinPage(
   ws.send(stateOf([...others, participant(peerId, name, venue, role)], state.mainPeerId ?? null, state.mainVenue ?? null, state));
   await watched.page.locator('#session').waitFor();
   return { ...watched, ws };
+}
+
+/**
+ * One fake relay and one Chromium for a test file: started before its tests, closed after them. `ready` is
+ * called with both once they run.
+ */
+export function usePageFixture(ready: (relay: FakeRelay, browser: Browser) => void): void {
+  let relay: FakeRelay | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    relay = await startFakeRelay();
+    browser = await launchChromium();
+    ready(relay, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.close();
+  });
 }
