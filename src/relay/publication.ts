@@ -35,6 +35,7 @@ export class Publication implements PacketSource {
   readonly #unsubscribe: () => void;
   readonly #levelExt: number | undefined;
   readonly #receiver: RTCRtpReceiver;
+  readonly #codecs = new Map<number, CodecName | undefined>();
   #closed = false;
   #muted: boolean;
   #waitingForKeyframe = false;
@@ -89,9 +90,13 @@ export class Publication implements PacketSource {
     return this.#closed;
   }
 
+  /** Called for every packet by every viewer's m-line: the answer is kept per payload type. */
   codecOf(payloadType: number): CodecName | undefined {
+    if (this.#codecs.has(payloadType)) return this.#codecs.get(payloadType);
     const codecs = (this.#receiver as unknown as { codecs: Record<number, { mimeType: string } | undefined> }).codecs;
-    return codecName(codecs[payloadType]?.mimeType);
+    const name = codecName(codecs[payloadType]?.mimeType);
+    this.#codecs.set(payloadType, name);
+    return name;
   }
 
   get muted(): boolean {
