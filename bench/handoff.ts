@@ -70,7 +70,7 @@ function damage(frames: Frame[]): { lost: number; broken: number } {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-handoff-'));
   const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', here('relay-process.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--import', 'tsx', here('relay-process.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = JSON.parse(await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));

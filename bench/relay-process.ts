@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { startRelay } from '../src/server/relay-server.js';
 
 const [dataDir, profileDir] = process.argv.slice(2);
@@ -22,6 +23,24 @@ if (profileDir) {
       : session.post('Profiler.enable').then(() => session.post('Profiler.start'));
     profiling = !profiling;
     step.catch((err: unknown) => console.error('profiler:', err));
+  });
+}
+
+// BENCH_GC=1: one stderr line per GC kind on exit (count, total and longest pause), from perf_hooks.
+const gcPauses = new Map<string, number[]>();
+if (process.env.BENCH_GC) {
+  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = kinds[(e.detail as { kind: number }).kind] ?? 'other';
+      gcPauses.set(kind, [...(gcPauses.get(kind) ?? []), e.duration]);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  process.once('exit', () => {
+    for (const [kind, d] of gcPauses) {
+      const sorted = d.sort((a, b) => a - b);
+      console.error(`gc ${kind}: ${d.length} pauses, total ${d.reduce((a, b) => a + b, 0).toFixed(0)} ms, p50 ${sorted[Math.floor(d.length / 2)]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    }
   });
 }
 

@@ -6,7 +6,8 @@
 // asserts nothing. Flags: --max N, --seconds S (window), --warmup S, --workers K, --full F (viewers that decrypt
 // and measure latency; the rest only count packets), --n 1,10,… (explicit list), --profile DIR (V8 CPU profile of
 // the relay over each measurement window), --share-cores (do not pin the relay to core 0 and the rest to
-// core 1 with taskset). Loopback only.
+// core 1 with taskset). Loopback only. BENCH_RELAY_FLAGS replaces the relay's V8 flags (default: the same as
+// bin/jiaoyan.js); BENCH_GC=1 makes the relay print its GC pauses on exit.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ interface RelayChild {
 async function startRelayProcess(): Promise<RelayChild> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-relay-'));
   // The same V8 flag as bin/jiaoyan.js gives `jiaoyan relay start`.
-  const args = ['--max-semi-space-size=32', '--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
+  const args = [...(process.env.BENCH_RELAY_FLAGS ?? '--max-semi-space-size=16').split(' ').filter(Boolean), '--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
   // taskset execs node, so the child's pid is the relay's.
   const child = PIN
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env -S node --max-semi-space-size=16
 // Entry point: no logic here. Runs the compiled CLI (built by `npm install` via `prepare`);
 // falls back to the TypeScript sources through tsx when the build is missing. The larger young generation
 // (V8 default 16 MB) cuts the relay's garbage-collection work at 150 viewers by about a sixth (bench:relay).

@@ -6,6 +6,7 @@
 import { RtpHeader, type RTCRtpCodecParameters, type RTCRtpSender } from 'werift';
 import { logger } from '../core/log.js';
 import { codecName, type CodecName } from './packet-source.js';
+import { RtpWire } from './rtp-wire.js';
 
 const log = logger('relay:leg');
 
@@ -42,6 +43,8 @@ export class LegWriter {
   #pt = new Map<CodecName, number>();
   /** One header object, filled and serialised synchronously by each write (werift's encrypt copies it). */
   readonly #header = new RtpHeader({ extensions: [] });
+  #wire: RtpWire | undefined;
+  #wireTransport: unknown;
   #rtcpStarted = false;
   #lastTimestamp = 0;
   #packets = 0;
@@ -134,6 +137,12 @@ export class LegWriter {
   }
 
   #send(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer, ssrc: number, payloadType: number): void {
+    const transport = this.sender.dtlsTransport;
+    if (transport !== this.#wireTransport) {
+      this.#wireTransport = transport;
+      this.#wire = new RtpWire(transport, this.#header);
+    }
+    if (this.#wire?.send(sequenceNumber, timestamp, marker, payloadType, ssrc, payload)) return;
     const h = this.#header;
     h.sequenceNumber = sequenceNumber;
     h.timestamp = timestamp;
