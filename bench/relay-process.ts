@@ -32,7 +32,7 @@ if (process.env.BENCH_GC) {
   const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
-      const kind = kinds[(e.detail as { kind: number }).kind] ?? 'other';
+      const kind = kinds[((e as unknown as { detail: { kind: number } }).detail).kind] ?? 'other';
       gcPauses.set(kind, [...(gcPauses.get(kind) ?? []), e.duration]);
     }
   }).observe({ entryTypes: ['gc'] });

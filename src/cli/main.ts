@@ -145,6 +145,7 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--key <file>', 'TLS private key (PEM)')
     .option('--rtc-ports <range>', 'UDP port range for media, e.g. 40000-40199')
     .option('--public-ip <ip>', 'address to announce for media')
+    .option('--record-min-free <MB>', 'stop recordings when the disk has less free space than this', '200')
     .option('--upstream <url>', 'upstream relay (cascade)')
     .option('--upstream-token <token>', 'token for the upstream relay')
     .option('--no-tui', 'plain log lines even on a terminal')

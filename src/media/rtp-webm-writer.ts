@@ -52,6 +52,11 @@ export class RtpWebmWriter {
   readonly #ports: ReadonlyMap<'audio' | 'video', number>;
   readonly #exited: Promise<number | null>;
   readonly stderrTail: string[] = [];
+  /**
+   * Resolves with ffmpeg's last error lines if it ends by itself (the disk is full, a write failed); never when
+   * it was stopped.
+   */
+  readonly failed: Promise<readonly string[]>;
   /** The last packet of each stream, to wake ffmpeg's read when stopping. */
   readonly #last = new Map<'audio' | 'video', Buffer>();
   #stopped = false;
@@ -63,6 +68,10 @@ export class RtpWebmWriter {
     this.#dir = dir;
     this.#ports = ports;
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // 'close' comes after stderr's last data, so the tail is complete.
+    this.failed = new Promise((resolve) => child.once('close', () => {
+      if (!this.#stopped) resolve(this.stderrTail);
+    }));
   }
 
   /** The ffmpeg process id (kept by the recording catalogue, to stop an orphan after a crash). */
@@ -88,7 +97,6 @@ export class RtpWebmWriter {
       // Writing starts once the first keyframe (video) has given the picture size: no long probing.
       // Probing (stream sizes) is capped at 2 s of input, so even a short recording gets its header written.
       '-max_delay', '500000', '-analyzeduration', '2000000', '-i', sdp, '-map', '0', '-c', 'copy',
-      // A cluster a second, flushed at once: what is on disk is at most a second behind.
       // A cluster a second, flushed at once: what is on disk is at most a second behind.
       '-cluster_time_limit', '1000', '-flush_packets', '1', '-f', 'webm', '-y', path,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });

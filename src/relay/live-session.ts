@@ -2,7 +2,7 @@
 // decides who receives what. Host actions are methods here; the signaling layer checks nothing but the role.
 import { randomUUID } from 'node:crypto';
 import type { PeerConfig } from 'werift';
-import { InvalidStateError, RefusedError } from '../core/errors.js';
+import { describeError, InvalidStateError, RefusedError, type JiaoyanError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import type { ChatMessage, Role, RundownStep, ServerMessage } from '../signaling/protocol.js';
 import { ChatRoom, type ChatSink } from './chat-room.js';
@@ -236,6 +236,15 @@ export class LiveSession {
     this.#hooks.saveStep?.(this.info.id, next);
     this.broadcastState();
     return step;
+  }
+
+  /** The recording stopped by itself (disk full, a write failed): everyone's state shows it, the hosts hear why. */
+  recordingInterrupted(error: JiaoyanError): void {
+    if (this.#closed) return;
+    this.recording = false;
+    this.broadcastState();
+    const { code, message } = describeError(error);
+    for (const p of this.participants.values()) if (p.role === 'host') p.send({ type: 'error', code, message, params: error.params });
   }
 
   /** Start or stop the recording (host). */

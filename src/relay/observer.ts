@@ -8,6 +8,8 @@ export type RelayObserverEvents = {
   peerJoined: [sessionId: string, peerId: string];
   peerLeft: [sessionId: string, peerId: string];
   sessionChanged: [sessionId: string];
+  /** A recording stopped by itself (`reason`: the error code, e.g. RECORDING_DISK_FULL); the session goes on. */
+  recordingInterrupted: [sessionId: string, recordingId: string, reason: string, message: string];
   /** A live session was created (its first participant is joining). */
   sessionOpened: [sessionId: string];
 };

@@ -152,8 +152,9 @@ export class RtpWire {
   #useContext(context: SrtpContextInternals): void {
     this.#context = context;
     const { aeadAuthTagLen, srtpSessionKey, srtpSessionSalt } = context.cipher;
+    // werift derives a 14-byte session salt for either profile; GCM's nonce uses its first 12 bytes.
     this.#gcm =
-      aeadAuthTagLen === GCM_TAG_BYTES && srtpSessionKey?.length === 16 && (srtpSessionSalt?.length ?? 0) >= 12
+      aeadAuthTagLen === GCM_TAG_BYTES && srtpSessionKey?.length === 16 && srtpSessionSalt && srtpSessionSalt.length >= 12
         ? { key: srtpSessionKey, salt: srtpSessionSalt }
         : undefined;
   }

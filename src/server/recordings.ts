@@ -3,9 +3,10 @@
 // as they go (a cluster a second) so a crash loses at most the last seconds. On start the relay recovers
 // recordings a crash left open: it stops their ffmpeg if still running and remuxes the files into seekable ones.
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { InvalidStateError, RefusedError } from '../core/errors.js';
+import { mkdir, stat, statfs } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { InvalidStateError, RefusedError, RuntimeError } from '../core/errors.js';
+import { t } from '../core/i18n.js';
 import { logger } from '../core/log.js';
 import { probe } from '../media/probe.js';
 import { repairWebm, RtpWebmWriter } from '../media/rtp-webm-writer.js';
@@ -37,6 +38,11 @@ class FileRecording {
     return new FileRecording(file, writer, tracks);
   }
 
+  /** Resolves with ffmpeg's last error lines if the file stops being written by itself (see RtpWebmWriter). */
+  get failed(): Promise<readonly string[]> {
+    return this.#writer.failed;
+  }
+
   sourceOf(kind: MediaKind): PacketSource | undefined {
     return this.#tracks.find((t) => t.kind === kind)?.source;
   }
@@ -63,16 +69,25 @@ class SessionRecording {
   #seatCount = 0;
   #syncing: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #onFailure: WriteFailure;
 
-  private constructor(id: string, session: LiveSession, folder: string, catalogue: RecordingCatalogue, program: FileRecording) {
+  private constructor(id: string, session: LiveSession, folder: string, catalogue: RecordingCatalogue, program: FileRecording, onFailure: WriteFailure) {
     this.id = id;
     this.session = session;
     this.folder = folder;
     this.#catalogue = catalogue;
     this.#program = program;
+    this.#onFailure = onFailure;
+    this.#watch(program);
   }
 
-  static async start(session: LiveSession, catalogue: RecordingCatalogue, by: string): Promise<SessionRecording> {
+  #watch(f: FileRecording): void {
+    void f.failed.then((tail) => {
+      if (!this.#stopped) this.#onFailure(f.file.name, tail);
+    });
+  }
+
+  static async start(session: LiveSession, catalogue: RecordingCatalogue, by: string, onFailure: WriteFailure): Promise<SessionRecording> {
     const id = randomUUID();
     const folder = catalogue.folderOf(id);
     await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -81,7 +96,7 @@ class SessionRecording {
       id, sessionId: session.info.id, title: session.info.title, kind: session.info.kind, startedAt: new Date().toISOString(),
       venues: [], files: [program.file], state: 'recording', history: [{ state: 'recording', by, at: new Date().toISOString() }],
     });
-    const rec = new SessionRecording(id, session, folder, catalogue, program);
+    const rec = new SessionRecording(id, session, folder, catalogue, program, onFailure);
     rec.sync();
     return rec;
   }
@@ -104,6 +119,7 @@ class SessionRecording {
       const file: RecordingFile = { name: `seat-${++this.#seatCount}.webm`, role: 'seat', speaker: p.name, venue: p.venue };
       const started = await FileRecording.start(this.folder, file, new Map(p.publications));
       this.#seats.set(p.id, started);
+      this.#watch(started);
       await this.#catalogue.update(this.id, (r) => void r.files.push(file));
     }
     for (const [peerId, f] of this.#seats) {
@@ -116,17 +132,27 @@ class SessionRecording {
     if (venues.size > 0) await this.#catalogue.update(this.id, (r) => void (r.venues = [...new Set([...r.venues, ...venues])]));
   }
 
-  async stop(by: string): Promise<void> {
+  async stop(by: string, reason?: string): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#syncing;
     await Promise.all([this.#program.stop(), ...[...this.#seats.values()].map((f) => f.stop())]);
-    await finish(this.#catalogue, this.id, by);
+    await finish(this.#catalogue, this.id, by, false, reason);
   }
 }
 
+/** A file of a recording stopped being written by itself: its name and ffmpeg's last error lines. */
+type WriteFailure = (file: string, stderrTail: readonly string[]) => void;
+
 /** Probe every file of a finished recording, then mark it pending review. */
-async function finish(catalogue: RecordingCatalogue, id: string, by: string, recovered = false): Promise<void> {
+async function finish(catalogue: RecordingCatalogue, id: string, by: string, recovered = false, reason?: string): Promise<void> {
+  await measure(catalogue, id, true);
+  if (recovered) await catalogue.update(id, (x) => void (x.recovered = true));
+  await catalogue.transition(id, 'pending', by, recovered ? 'recovered after the relay stopped unexpectedly' : reason);
+}
+
+/** Size and duration of every file, the total, and thumbnails of the program; `ended` also stamps the end. */
+async function measure(catalogue: RecordingCatalogue, id: string, ended: boolean): Promise<void> {
   const r = catalogue.get(id)!;
   const folder = catalogue.folderOf(id);
   let size = 0;
@@ -147,13 +173,11 @@ async function finish(catalogue: RecordingCatalogue, id: string, by: string, rec
     ? await thumbnails(join(folder, program.name), program.duration, folder).catch((err: unknown) => (log('thumbnails of %s: %O', id, err), []))
     : [];
   await catalogue.update(id, (x) => {
-    x.endedAt = new Date().toISOString();
+    if (ended) x.endedAt = new Date().toISOString();
     x.size = size;
     x.duration = program?.duration ?? 0;
     x.thumbnails = thumbs;
-    if (recovered) x.recovered = true;
   });
-  await catalogue.transition(id, 'pending', by, recovered ? 'recovered after the relay stopped unexpectedly' : undefined);
 }
 
 /** Whether a process is alive and is an ffmpeg (a pid reused by something else is left alone). */
@@ -166,12 +190,81 @@ async function isFfmpeg(pid: number): Promise<boolean> {
   }
 }
 
+export interface RecordingsOptions {
+  /** Stop recording when the recordings' disk has less free space than this (bytes; default 200 MB). */
+  readonly minFreeBytes?: number;
+  /** How often the free space is checked while recording (ms; default 2000). */
+  readonly checkEveryMs?: number;
+  /** A recording stopped by itself (disk full, a write failed); the session goes on. */
+  readonly onInterrupted?: (sessionId: string, recordingId: string, error: RuntimeError) => void;
+}
+
+const MB = 1024 * 1024;
+
 export class Recordings {
   readonly #catalogue: RecordingCatalogue;
   readonly #active = new Map<string, SessionRecording>();
+  readonly #options: RecordingsOptions;
+  #diskTimer: NodeJS.Timeout | undefined;
+  #checking = false;
 
-  constructor(catalogue: RecordingCatalogue) {
+  constructor(catalogue: RecordingCatalogue, options: RecordingsOptions = {}) {
     this.#catalogue = catalogue;
+    this.#options = options;
+  }
+
+  get #minFree(): number {
+    return this.#options.minFreeBytes ?? 200 * MB;
+  }
+
+  /** Bytes free (for an unprivileged process) on the disk holding `folder`. */
+  static async freeBytes(folder: string): Promise<number> {
+    const s = await statfs(folder);
+    return s.bavail * s.bsize;
+  }
+
+  /** While anything records: stop every recording whose disk runs below the minimum free space. */
+  #watchDisk(): void {
+    if (this.#diskTimer || this.#active.size === 0) return;
+    this.#diskTimer = setInterval(() => {
+      if (this.#active.size === 0) {
+        clearInterval(this.#diskTimer);
+        this.#diskTimer = undefined;
+        return;
+      }
+      if (this.#checking) return;
+      this.#checking = true;
+      this.#checkDisk().catch((err: unknown) => log('checking free space: %O', err)).finally(() => (this.#checking = false));
+    }, this.#options.checkEveryMs ?? 2000);
+    this.#diskTimer.unref();
+  }
+
+  async #checkDisk(): Promise<void> {
+    for (const [sessionId, rec] of this.#active) {
+      const free = await Recordings.freeBytes(rec.folder);
+      if (free < this.#minFree) await this.#interrupt(sessionId, new RuntimeError('RECORDING_DISK_FULL', { free: Math.floor(free / MB) }));
+    }
+  }
+
+  /** Stop a recording that cannot go on; the files so far are kept and queued for review. */
+  async #interrupt(sessionId: string, error: RuntimeError): Promise<void> {
+    const rec = this.#active.get(sessionId);
+    if (!rec) return;
+    this.#active.delete(sessionId);
+    const why = t(error.code, error.params, 'en');
+    log('recording %s of %s stopped: %s', rec.id, sessionId, why);
+    // Without room, ffmpeg cannot finish the file's index: `library repair` does it once space is freed.
+    const hint = error.code === 'RECORDING_DISK_FULL' ? ` (free some space, then: jiaoyan library repair ${rec.id})` : '';
+    await rec.stop('relay', why + hint).catch((err: unknown) => log('stopping %s: %O', rec.id, err));
+    this.#options.onInterrupted?.(sessionId, rec.id, error);
+  }
+
+  #writeFailed(sessionId: string, file: string, tail: readonly string[]): void {
+    const text = tail.join(' ');
+    const error = /no space left|ENOSPC|disk (is )?full/i.test(text)
+      ? new RuntimeError('RECORDING_DISK_FULL', { free: 0 })
+      : new RuntimeError('RECORDING_WRITE_FAILED', { file, detail: tail.at(-1) ?? 'ffmpeg exited' });
+    void this.#interrupt(sessionId, error);
   }
 
   isRecording(sessionId: string): boolean {
@@ -182,8 +275,13 @@ export class Recordings {
     if (session.closed) throw new InvalidStateError('LiveSession');
     const running = this.#active.get(session.info.id);
     if (running) return running.id;
-    const rec = await SessionRecording.start(session, this.#catalogue, by);
+    const free = await Recordings.freeBytes(this.#catalogue.dir).catch(() => Recordings.freeBytes(dirname(this.#catalogue.dir)));
+    // Never start on a disk with less than a megabyte left, whatever the minimum.
+    if (free < Math.max(this.#minFree, MB)) throw new RefusedError('RECORDING_DISK_FULL', { free: Math.floor(free / MB) });
+    const sessionId = session.info.id;
+    const rec = await SessionRecording.start(session, this.#catalogue, by, (file, tail) => this.#writeFailed(sessionId, file, tail));
     this.#active.set(session.info.id, rec);
+    this.#watchDisk();
     log('recording %s of %s', rec.id, session.info.code);
     return rec.id;
   }
@@ -227,5 +325,6 @@ export class Recordings {
       if (bytes > 0) await repairWebm(path).catch((err: unknown) => log('repair %s: %O', path, err));
     }
     if (recovering || r.state === 'recording') await finish(this.#catalogue, id, 'relay', true);
+    else await measure(this.#catalogue, id, false);
   }
 }

@@ -7,7 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { EnvironmentError, RefusedError } from '../core/errors.js';
+import { EnvironmentError, RefusedError, type JiaoyanError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/fs.js';
 import { logger } from '../core/log.js';
 import { packageRoot } from '../core/paths.js';
@@ -40,6 +40,8 @@ export interface RelayOptions {
   readonly cert?: string;
   readonly key?: string;
   readonly rtcPorts?: [number, number];
+  /** Stop recordings when the disk has less free space than this many MB (default 200). */
+  readonly recordMinFreeMb?: number;
   readonly publicIp?: string;
 }
 
@@ -99,7 +101,12 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const chatLog = new ChatLog(opts.dataDir);
   const catalogue = new RecordingCatalogue(opts.dataDir);
   await catalogue.load();
-  const recordings = new Recordings(catalogue);
+  // A recording that stops by itself (disk full, ffmpeg failed) is reported once the relay exists (below).
+  let interrupted: (sessionId: string, recordingId: string, error: JiaoyanError) => void = () => undefined;
+  const recordings = new Recordings(catalogue, {
+    ...(opts.recordMinFreeMb !== undefined ? { minFreeBytes: opts.recordMinFreeMb * 1024 * 1024 } : {}),
+    onInterrupted: (sessionId, recordingId, error) => interrupted(sessionId, recordingId, error),
+  });
   /** Store writes made in the background (rundown steps): close() waits for them. */
   const writes = new Set<Promise<void>>();
   const background = (p: Promise<void>) => {
@@ -132,6 +139,10 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     }, (err: unknown) => log('recording %s failed to start: %O', id, err));
   });
   relay.observer.on('sessionChanged', (id) => recordings.changed(id));
+  interrupted = (sessionId, recordingId, error) => {
+    relay.sessions.get(sessionId)?.recordingInterrupted(error);
+    relay.observer.safeEmit('recordingInterrupted', sessionId, recordingId, error.code, error.localised());
+  };
   // A crash may have left recordings open: stop their ffmpeg, make the files seekable, queue them for review.
   const recovered = await recordings.recover();
   if (recovered.length) log('recovered %d recording(s): %s', recovered.length, recovered.join(', '));

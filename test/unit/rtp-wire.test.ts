@@ -100,8 +100,7 @@ describe('RtpWire fallbacks', () => {
     const port = rx.address().port;
     const payload = randomBytes(100);
 
-    const unkeyed = fakeTransport(sender, tx, port) as ReturnType<typeof fakeTransport> & { srtp?: SrtpSession };
-    delete unkeyed.srtp;
+    const { srtp: _keys, ...unkeyed } = fakeTransport(sender, tx, port);
     expect(new RtpWire(unkeyed).send(1, 1, false, 96, 1, payload)).toBe(false);
 
     const failed = fakeTransport(sender, tx, port);

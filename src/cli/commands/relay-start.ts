@@ -31,6 +31,7 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
     ...(typeof opts.key === 'string' ? { key: opts.key } : {}),
     ...(typeof opts.rtcPorts === 'string' ? { rtcPorts: parsePortRange(opts.rtcPorts) } : {}),
     ...(typeof opts.publicIp === 'string' ? { publicIp: opts.publicIp } : {}),
+    recordMinFreeMb: parseMinFree(opts.recordMinFree ?? '200'),
   });
   ctx.out.event({ event: 'listening', url: running.url, port: running.port, dataDir: ctx.dataDir, pid: process.pid }, () => t('relay_listening', { url: running.url }));
   const observer = running.relay.observer;
@@ -47,6 +48,8 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
       return `+ ${p.name ?? peerId}@${p.venue ?? ''} (${p.role ?? ''})`;
     }));
     observer.on('peerLeft', (sessionId, peerId) => ctx.out.event({ event: 'peerLeft', sessionId, peerId }, () => `- ${peerId}`));
+    observer.on('recordingInterrupted', (sessionId, recordingId, reason, message) =>
+      ctx.out.event({ event: 'recordingInterrupted', sessionId, recordingId, reason, message }, () => `! ${message}`));
   }
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) return resolve();
@@ -76,4 +79,11 @@ async function showDashboard(ctx: CliContext, relay: import('../../relay/relay.j
       snapshots.close();
     },
   };
+}
+
+/** `--record-min-free`: whole megabytes, 0 or more. */
+function parseMinFree(value: unknown): number {
+  const text = String(value);
+  if (!/^\d{1,7}$/.test(text)) throw new UsageError('BAD_NUMBER', { flag: '--record-min-free', what: 'MB ≥ 0', value: text });
+  return Number(text);
 }

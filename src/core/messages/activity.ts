@@ -38,6 +38,8 @@ export const activity = {
   cmd_library: { en: 'the lesson library: list, show, approve, reject, publish, repair recordings', zh: '课例库：列出、查看、审核通过、退回、发布、修复录像' },
   record_started: { en: 'recording', zh: '正在录制' },
   record_stopped: { en: 'recording stopped', zh: '录制已停止' },
+  RECORDING_DISK_FULL: { en: 'recording stopped: the disk is full ({free} MB free); the session goes on', zh: '录制已停止：磁盘已满（剩余 {free} MB），活动继续进行' },
+  RECORDING_WRITE_FAILED: { en: 'recording stopped: writing {file} failed ({detail}); the session goes on', zh: '录制已停止：写入 {file} 失败（{detail}），活动继续进行' },
   library_none: { en: 'no recordings', zh: '没有录像' },
   LINK_INVALID: { en: 'this link is not valid (ask for a new one)', zh: '此链接无效（请重新获取）' },
   cmd_note: { en: 'self-review notes on a recording: add, list, export (md, csv)', zh: '录像的自我反思笔记：添加、列出、导出（md、csv）' },
