@@ -148,6 +148,7 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--record-min-free <MB>', 'stop recordings when the disk has less free space than this', '200')
     .option('--upstream <url>', 'upstream relay (cascade)')
     .option('--upstream-token <token>', 'token for the upstream relay')
+    .option('--upstream-ca <file>', "the upstream relay's CA (PEM, from its `jiaoyan relay ca`)")
     .option('--no-tui', 'plain log lines even on a terminal')
     .action(act(() => import('./commands/relay-start.js')));
 

@@ -1,6 +1,6 @@
 // A headless participant (werift): joins by invite code over the WebSocket, receives what the relay offers,
 // and can publish audio + video tracks. Used by `jiaoyan join`, tests and benchmarks.
-import { MediaStreamTrack, RTCPeerConnection } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, type RTCRtpReceiver } from 'werift';
 import WebSocket from 'ws';
 import { TypedEmitter } from '../core/emitter.js';
 import { remoteError, RuntimeError } from '../core/errors.js';
@@ -30,6 +30,8 @@ export interface ClientOptions {
   readonly receiveVideo?: 'both' | 'vp8' | 'h264';
   /** werift's loss simulation on the receiving side (percent of packets KEPT, werift's convention), for tests. */
   readonly debugKeepPercent?: number;
+  /** Give up connecting after this long (a cut link otherwise hangs until TCP gives up). Default 15 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 export interface ReceivedTrack {
@@ -38,6 +40,8 @@ export interface ReceivedTrack {
   readonly slot: 'main' | 'seat';
   readonly peerId?: string;
   readonly track: MediaStreamTrack;
+  /** The receiver of the track (keyframe requests, codecs). */
+  readonly receiver?: RTCRtpReceiver;
 }
 
 export type ClientEvents = {
@@ -86,7 +90,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   static async connect(opts: ClientOptions): Promise<ParticipantClient> {
     const base = new URL(opts.relay);
     const wsUrl = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/ws`;
-    const ws = new WebSocket(wsUrl, { ...(opts.ca ? { ca: opts.ca } : {}), maxPayload: 1024 * 1024 });
+    const ws = new WebSocket(wsUrl, { ...(opts.ca ? { ca: opts.ca } : {}), maxPayload: 1024 * 1024, handshakeTimeout: opts.connectTimeoutMs ?? 15_000 });
     const address = base.hostname === 'localhost' ? '127.0.0.1' : base.hostname.replace(/^\[|\]$/g, '');
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -215,7 +219,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
         const mid = t?.mid ?? '';
         const slot = this.#streams.find((s) => s.mid === mid);
         track.onReceiveRtp.subscribe(() => this.received.set(mid, (this.received.get(mid) ?? 0) + 1));
-        const rt: ReceivedTrack = { mid, kind: track.kind as 'audio' | 'video', slot: slot?.slot ?? 'main', ...(slot?.peerId ? { peerId: slot.peerId } : {}), track };
+        const rt: ReceivedTrack = { mid, kind: track.kind as 'audio' | 'video', slot: slot?.slot ?? 'main', ...(slot?.peerId ? { peerId: slot.peerId } : {}), track, ...(t ? { receiver: t.receiver } : {}) };
         this.tracks.push(rt);
         this.safeEmit('track', rt);
       });
@@ -312,6 +316,31 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   /** Resolves when the publishing connection is connected. */
   publisherConnected(timeoutMs = 15_000): Promise<void> {
     return connected(this.#publisher, timeoutMs);
+  }
+
+  /**
+   * Ping the relay every `intervalMs` (WebSocket ping); close this client when no pong came within `timeoutMs`
+   * (a cut link is otherwise noticed only when TCP gives up, minutes later).
+   */
+  heartbeat(intervalMs = 2000, timeoutMs = 5000): void {
+    let lastPong = Date.now();
+    this.#ws.on('pong', () => (lastPong = Date.now()));
+    const timer = setInterval(() => {
+      if (this.#closed) return clearInterval(timer);
+      if (Date.now() - lastPong > timeoutMs) {
+        log('no pong from the relay for %d ms: closing', Date.now() - lastPong);
+        clearInterval(timer);
+        this.#ws.terminate();
+        this.close();
+        return;
+      }
+      try {
+        this.#ws.ping();
+      } catch (err) {
+        log('ping failed: %O', err);
+      }
+    }, intervalMs);
+    timer.unref();
   }
 
   close(): void {

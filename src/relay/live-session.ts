@@ -67,6 +67,11 @@ export class LiveSession {
   #pushedPeerId: string | null = null;
   /** Whether the relay is recording this session (set by the recording hook). */
   recording = false;
+  /**
+   * On a school relay (cascade): the upstream relay's program is this session's main venue, whatever is
+   * published locally; `undefined` for an ordinary session.
+   */
+  #upstream: { source: ProgramSource | undefined; link: 'connected' | 'reconnecting'; venue: string | null } | undefined;
   #step: number | null;
   #closed = false;
   #layoutQueued = false;
@@ -129,8 +134,23 @@ export class LiveSession {
   // ── Seats and hands ─────────────────────────────────────────────────────────────────────────────────────────
 
   /** A viewer takes a free seat (where the kind allows it). The host publishes without one: nothing to do. */
+  /** Whether this session mirrors an upstream relay's (cascade). */
+  get mirrored(): boolean {
+    return this.#upstream !== undefined;
+  }
+
+  /** Feed this session from the upstream relay's program (cascade); `source` undefined while the link is down. */
+  setUpstream(source: ProgramSource | undefined, link: 'connected' | 'reconnecting', venue: string | null): void {
+    if (this.#closed) return;
+    this.#upstream = { source, link, venue };
+    this.#chooseMain();
+    this.#scheduleLayout();
+    this.broadcastState();
+  }
+
   takeSeat(p: Participant): void {
     if (p.monitor) throw new RefusedError('MONITOR_NO_MEDIA');
+    if (this.#upstream) throw new RefusedError('SEATS_UPSTREAM');
     if (p.role === 'host' || p.seat) return;
     if (!this.selfSeat) throw new RefusedError('SEAT_BY_HOST');
     this.#seat(p);
@@ -267,6 +287,7 @@ export class LiveSession {
 
   /** The pushed venue while it publishes, else the host while publishing, else the current main, else the first seat. */
   #chooseMain(): void {
+    if (this.#upstream) return this.program.set(this.#upstream.source);
     const all = [...this.participants.values()].filter((p) => !p.monitor);
     const live = (p: Participant | undefined) => (p && p.publishing && (p.role === 'host' || p.seat) ? p : undefined);
     const pushed = live(this.#pushedPeerId ? this.participants.get(this.#pushedPeerId) : undefined);
@@ -327,11 +348,12 @@ export class LiveSession {
     }));
     const main = this.program.current;
     return {
-      type: 'state', participants, mainVenue: main?.venue ?? null, mainPeerId: main?.peerId ?? null,
+      type: 'state', participants, mainVenue: this.#upstream ? this.#upstream.venue : main?.venue ?? null, mainPeerId: main?.peerId ?? null,
       pendingVenue: this.program.pending?.venue ?? null,
       seats: { total: this.info.seats, taken: this.seatsTaken },
       rundown: { steps: [...this.rundown], current: this.#step },
       selfSeat: this.selfSeat, recording: this.recording,
+      ...(this.#upstream ? { upstream: this.#upstream.link } : {}),
     };
   }
 

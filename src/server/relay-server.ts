@@ -19,6 +19,7 @@ import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
 import { ChatLog } from '../store/chat-log.js';
 import { RecordingCatalogue } from '../store/recording-catalogue.js';
 import { Recordings } from './recordings.js';
+import { Upstream, type UpstreamOptions } from './upstream.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
@@ -42,6 +43,8 @@ export interface RelayOptions {
   readonly rtcPorts?: [number, number];
   /** Stop recordings when the disk has less free space than this many MB (default 200). */
   readonly recordMinFreeMb?: number;
+  /** Cascade: resolve unknown invite codes at this upstream relay and mirror its sessions (see upstream.ts). */
+  readonly upstream?: UpstreamOptions;
   readonly publicIp?: string;
 }
 
@@ -49,6 +52,8 @@ export interface RunningRelay {
   readonly url: string;
   readonly port: number;
   readonly relay: Relay;
+  /** The cascade's upstream side, when started with one. */
+  readonly upstream?: Upstream;
   readonly caPath?: string;
   /** Ids of recordings a crash had left open, recovered at this start. */
   readonly recovered: readonly string[];
@@ -151,6 +156,16 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const limiter = new FailureLimiter({ max: 10, windowMs: 60_000 });
   const startedAt = Date.now();
 
+  const upstream = opts.upstream ? new Upstream(opts.upstream, relay) : undefined;
+  /** A code this relay does not know: a school relay asks its upstream (failures count against the asker here). */
+  const resolveUpstream = async (code: string, ip: string) => {
+    try {
+      return await upstream!.resolve(code);
+    } catch (err) {
+      if (err instanceof RefusedError && (err.code === 'CODE_UNKNOWN' || err.code === 'SESSION_ENDED')) limiter.fail(ip);
+      throw err;
+    }
+  };
   const lookup = (code: string, ip: string): StoredSession => {
     limiter.assertAllowed(ip);
     const s = sessions.byCode(code);
@@ -165,8 +180,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     return s;
   };
   const gate: JoinGate = {
-    lookup,
+    lookup: (code, ip) => {
+      if (!upstream || sessions.byCode(code)) return lookup(code, ip);
+      limiter.assertAllowed(ip);
+      return resolveUpstream(code, ip);
+    },
     isHostKey: (sessionId, key) => {
+      if (upstream?.mirrors(sessionId)) throw new RefusedError('HOST_UPSTREAM', { url: upstream.url });
       const s = sessions.find(sessionId);
       return !!s && sameSecret(hashSecret(key), s.hostKeyHash);
     },
@@ -233,12 +253,14 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     url: baseUrl,
     port: actualPort,
     relay,
+    ...(upstream ? { upstream } : {}),
     ...(tls && 'caPath' in tls && tls.caPath ? { caPath: tls.caPath as string } : {}),
     recovered,
     async close() {
       if (closed) return;
       closed = true;
       await recordings.stopAll('relay stopping');
+      upstream?.close();
       relay.close();
       for (const ws of sockets) ws.close(WS_CLOSE.goingAway, 'relay stopping');
       wss.close();

@@ -33,8 +33,11 @@ export interface SocketLike {
 
 /** How the server admits people: code look-up (rate-limited per address) and host-key check. */
 export interface JoinGate {
-  /** The session for a code, or throws RefusedError (CODE_UNKNOWN, SESSION_ENDED, RATE_LIMITED). */
-  lookup(code: string, ip: string): SessionDescriptor;
+  /**
+   * The session for a code, or throws RefusedError (CODE_UNKNOWN, SESSION_ENDED, RATE_LIMITED). A school relay
+   * may resolve a code upstream, hence the promise.
+   */
+  lookup(code: string, ip: string): SessionDescriptor | Promise<SessionDescriptor>;
   isHostKey(sessionId: string, key: string): boolean;
 }
 
@@ -167,9 +170,10 @@ export class SignalingConnection {
     this.#send({ type: 'ack', ref: m.type });
   }
 
-  #join(m: Extract<ClientMessage, { type: 'join' }>): void {
+  async #join(m: Extract<ClientMessage, { type: 'join' }>): Promise<void> {
     if (this.#participant) throw new RefusedError('ALREADY_JOINED');
-    const info = this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip);
+    const info = await this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip);
+    if (this.#closed) return;
     if (m.hostKey !== undefined && !this.#deps.gate.isHostKey(info.id, m.hostKey)) throw new RefusedError('HOST_KEY_WRONG');
     const session = this.#deps.relay.session(info);
     this.#session = session;

@@ -143,6 +143,8 @@ export const serverMessage = z.discriminatedUnion('type', [
     /** Whether viewers may take a free seat themselves (else they raise a hand and the host grants). */
     selfSeat: z.boolean(),
     recording: z.boolean(),
+    /** On a school relay (cascade): whether its link to the upstream relay is up or being re-established. */
+    upstream: z.enum(['connected', 'reconnecting']).optional(),
   }),
   z.object({ type: z.literal('seat'), granted: z.boolean() }),
   z.object({ type: z.literal('publishAnswer'), sdp }),

@@ -1,5 +1,7 @@
 // `jiaoyan relay start`: run the relay until SIGINT/SIGTERM, then stop gracefully (exit 0).
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
+import type { UpstreamOptions } from '../../server/upstream.js';
 import { t } from '../../core/i18n.js';
 import type { CliContext } from '../context.js';
 
@@ -32,6 +34,7 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
     ...(typeof opts.rtcPorts === 'string' ? { rtcPorts: parsePortRange(opts.rtcPorts) } : {}),
     ...(typeof opts.publicIp === 'string' ? { publicIp: opts.publicIp } : {}),
     recordMinFreeMb: parseMinFree(opts.recordMinFree ?? '200'),
+    ...(typeof opts.upstream === 'string' ? { upstream: upstreamOptions(opts.upstream, opts.upstreamCa) } : {}),
   });
   ctx.out.event({ event: 'listening', url: running.url, port: running.port, dataDir: ctx.dataDir, pid: process.pid }, () => t('relay_listening', { url: running.url }));
   const observer = running.relay.observer;
@@ -86,4 +89,17 @@ function parseMinFree(value: unknown): number {
   const text = String(value);
   if (!/^\d{1,7}$/.test(text)) throw new UsageError('BAD_NUMBER', { flag: '--record-min-free', what: 'MB ≥ 0', value: text });
   return Number(text);
+}
+
+/** `--upstream URL [--upstream-ca FILE]`: the relay this one cascades from. */
+function upstreamOptions(url: string, caFile: unknown): UpstreamOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError('BAD_UPSTREAM', { value: url });
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError('BAD_UPSTREAM', { value: url });
+  const ca = typeof caFile === 'string' ? readFileSync(caFile, 'utf8') : undefined;
+  return { url: parsed.origin, ...(ca ? { ca } : {}) };
 }

@@ -1,0 +1,236 @@
+// Cascading (`relay start --upstream URL`): a school relay takes the county relay's sessions by their invite
+// codes. A code the school does not know is resolved upstream by joining it there — as one ordinary WebRTC viewer
+// per session, whatever the number of local people — and the local session mirrors it: its main venue is that
+// one upstream copy of the program, fanned out on the LAN; local keyframe requests and NACKs are answered here
+// (the Publication's history and its once-a-second keyframe requester), so the WAN carries one stream.
+// If the link drops, local people stay connected and see `upstream: "reconnecting"`; the link comes back with
+// backoff and the local viewers' streams continue (the program feed renumbers across the new source).
+import { hostname } from 'node:os';
+import { ParticipantClient, type ReceivedTrack } from '../client/participant-client.js';
+import { JiaoyanError, RefusedError, RuntimeError } from '../core/errors.js';
+import { logger } from '../core/log.js';
+import type { LiveSession, SessionDescriptor } from '../relay/live-session.js';
+import type { MediaKind } from '../relay/packet-source.js';
+import { Publication } from '../relay/publication.js';
+import type { Relay } from '../relay/relay.js';
+import { normaliseCode } from '../signaling/protocol.js';
+
+const log = logger('server:upstream');
+
+export interface UpstreamOptions {
+  /** The upstream relay's base URL (https://county:8443). */
+  readonly url: string;
+  /** PEM of the upstream relay's CA (else the system's). */
+  readonly ca?: string;
+  /** How this relay appears upstream: name and venue (default: the host name). */
+  readonly name?: string;
+  /** Reconnect delays: first and longest (ms). */
+  readonly backoffMs?: readonly [number, number];
+  /** Heartbeat on the upstream signaling: ping interval and silence before the link counts as down (ms). */
+  readonly heartbeatMs?: readonly [number, number];
+}
+
+/** The peer id of the upstream program inside a mirrored session (never a local participant's). */
+const UPSTREAM_PEER = 'upstream';
+
+/** One mirrored session: the link to its upstream copy, kept up while the relay runs. */
+class UpstreamLink {
+  readonly info: SessionDescriptor;
+  readonly #opts: UpstreamOptions;
+  readonly #relay: Relay;
+  #client: ParticipantClient;
+  #publications = new Map<MediaKind, Publication>();
+  #venue: string | null = null;
+  #attempt = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  /** Times the link came back after a drop. */
+  reconnects = 0;
+
+  constructor(info: SessionDescriptor, client: ParticipantClient, opts: UpstreamOptions, relay: Relay) {
+    this.info = info;
+    this.#opts = opts;
+    this.#relay = relay;
+    this.#client = client;
+    this.#attach(client);
+  }
+
+  get session(): LiveSession {
+    return this.#relay.session(this.info);
+  }
+
+  #attach(client: ParticipantClient): void {
+    this.#client = client;
+    this.#venue = client.lastState?.mainVenue ?? null;
+    this.#publications = new Map();
+    this.session.setUpstream(undefined, 'connected', this.#venue);
+    const [every, silence] = this.#opts.heartbeatMs ?? [2000, 6000];
+    client.heartbeat(every, silence);
+    client.on('track', (t) => this.#onTrack(client, t));
+    for (const t of client.tracks) this.#onTrack(client, t);
+    client.on('state', (st) => {
+      if (client !== this.#client || st.mainVenue === this.#venue) return;
+      this.#venue = st.mainVenue;
+      this.#publish(); // the label changes; the stream (the upstream's program) is the same one
+    });
+    client.on('ended', (reason) => {
+      if (client !== this.#client) return;
+      log('upstream ended session %s (%s)', this.info.code, reason);
+      // The upstream relay restarting is a drop, not the end.
+      if (reason === 'relay-stopping') return;
+      this.close();
+      this.#relay.endSession(this.info.id, reason);
+    });
+    client.on('closed', () => {
+      if (client !== this.#client || this.#closed) return;
+      this.#dropped();
+    });
+  }
+
+  #onTrack(client: ParticipantClient, t: ReceivedTrack): void {
+    if (client !== this.#client || t.slot !== 'main' || !t.receiver || this.#publications.has(t.kind)) return;
+    const pub = new Publication(`${UPSTREAM_PEER}:${t.kind}`, UPSTREAM_PEER, t.track, t.receiver, this.#relay.observer);
+    this.#publications.set(t.kind, pub);
+    this.#publish();
+  }
+
+  #publish(): void {
+    const source = this.#publications.size > 0 ? { peerId: UPSTREAM_PEER, venue: this.#venue ?? '', publications: new Map(this.#publications) } : undefined;
+    this.session.setUpstream(source, 'connected', this.#venue);
+  }
+
+  #dropped(): void {
+    for (const p of this.#publications.values()) p.close();
+    this.#publications.clear();
+    this.session.setUpstream(undefined, 'reconnecting', this.#venue);
+    log('link to %s for %s dropped: reconnecting', this.#opts.url, this.info.code);
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    const [first, longest] = this.#opts.backoffMs ?? [500, 10_000];
+    const delay = Math.min(longest, first * 2 ** this.#attempt++) * (0.8 + Math.random() * 0.4);
+    this.#timer = setTimeout(() => void this.#reconnect(), delay);
+    this.#timer.unref();
+  }
+
+  async #reconnect(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      const client = await joinUpstream(this.#opts, this.info.code);
+      if (this.#closed) return client.close();
+      if (client.joined.session.id !== this.info.id) {
+        // The code now names another session upstream: this one is over.
+        client.close();
+        this.close();
+        this.#relay.endSession(this.info.id, 'ended');
+        return;
+      }
+      this.#attempt = 0;
+      this.reconnects++;
+      log('link to %s for %s is back', this.#opts.url, this.info.code);
+      this.#attach(client);
+    } catch (err) {
+      if (err instanceof RefusedError && (err.code === 'CODE_UNKNOWN' || err.code === 'SESSION_ENDED')) {
+        this.close();
+        this.#relay.endSession(this.info.id, 'ended');
+        return;
+      }
+      log('reconnecting %s: %s', this.info.code, (err as Error).message);
+      this.#schedule();
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    for (const p of this.#publications.values()) p.close();
+    this.#publications.clear();
+    this.#client.close();
+  }
+}
+
+function joinUpstream(opts: UpstreamOptions, code: string): Promise<ParticipantClient> {
+  const name = opts.name ?? hostname();
+  return ParticipantClient.connect({
+    relay: opts.url, code, name, venue: name, receiveVideo: 'both', connectTimeoutMs: 5000,
+    ...(opts.ca ? { ca: opts.ca } : {}),
+  });
+}
+
+/** The school relay's side of the cascade: mirrored sessions by code. */
+export class Upstream {
+  readonly #opts: UpstreamOptions;
+  readonly #relay: Relay;
+  readonly #links = new Map<string, UpstreamLink>();
+  /** Codes being resolved now: concurrent joins with the same code share one upstream join. */
+  readonly #resolving = new Map<string, Promise<SessionDescriptor>>();
+  #closed = false;
+
+  constructor(opts: UpstreamOptions, relay: Relay) {
+    this.#opts = opts;
+    this.#relay = relay;
+  }
+
+  get url(): string {
+    return this.#opts.url;
+  }
+
+  /** Whether a session id is one mirrored from upstream. */
+  mirrors(sessionId: string): boolean {
+    return [...this.#links.values()].some((l) => l.info.id === sessionId);
+  }
+
+  /** Mirrored sessions with their link's reconnect count (for status). */
+  links(): { code: string; sessionId: string; reconnects: number }[] {
+    return [...this.#links.values()].map((l) => ({ code: l.info.code, sessionId: l.info.id, reconnects: l.reconnects }));
+  }
+
+  /**
+   * The session behind a code the local store does not know, joined upstream (once per code). Rejects with the
+   * upstream's refusal (CODE_UNKNOWN, SESSION_ENDED, RATE_LIMITED) or RuntimeError when it is unreachable.
+   */
+  resolve(rawCode: string): Promise<SessionDescriptor> {
+    const code = normaliseCode(rawCode);
+    const link = this.#links.get(code);
+    if (link && !this.#relay.sessions.get(link.info.id)?.closed) return Promise.resolve(link.info);
+    if (link) {
+      link.close();
+      this.#links.delete(code);
+    }
+    let pending = this.#resolving.get(code);
+    if (!pending) {
+      pending = this.#open(code).finally(() => this.#resolving.delete(code));
+      this.#resolving.set(code, pending);
+    }
+    return pending;
+  }
+
+  async #open(code: string): Promise<SessionDescriptor> {
+    if (this.#closed) throw new RefusedError('CODE_UNKNOWN', { code });
+    let client: ParticipantClient;
+    try {
+      client = await joinUpstream(this.#opts, code);
+    } catch (err) {
+      if (err instanceof JiaoyanError) throw err;
+      throw new RuntimeError('UPSTREAM_UNREACHABLE', { url: this.#opts.url, detail: (err as Error).message });
+    }
+    if (this.#closed) {
+      client.close();
+      throw new RefusedError('CODE_UNKNOWN', { code });
+    }
+    const s = client.joined.session;
+    const info: SessionDescriptor = { id: s.id, code, title: s.title, kind: s.kind, seats: s.seats, venues: s.venues, selfSeat: false };
+    this.#links.set(code, new UpstreamLink(info, client, this.#opts, this.#relay));
+    log('mirroring %s (%s) from %s', code, s.title, this.#opts.url);
+    return info;
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const l of this.#links.values()) l.close();
+    this.#links.clear();
+  }
+}

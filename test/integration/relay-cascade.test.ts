@@ -1,0 +1,96 @@
+// Cascading on loopback: a school relay started with an upstream takes the county's invite code, joins the county
+// session once, and serves its local viewers from that one copy; control that belongs upstream is refused with a
+// clear reason; when the county relay restarts, local viewers stay connected, see "reconnecting", and get media
+// again without rejoining. (Traffic on a real WAN link is measured in test/e2e/cascade-netns.test.ts.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ParticipantClient } from '../../src/client/participant-client.js';
+import { startRelay } from '../../src/server/relay-server.js';
+import { tempDir } from '../helpers/cli.js';
+import { createSession, publishClip, relayFixture, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+
+const { cleanups, relay } = relayFixture();
+
+async function schoolRelay(county: TestRelay, name = '三小中继'): Promise<TestRelay> {
+  const dataDir = tempDir();
+  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1', upstream: { url: county.running.url, ca: county.ca, name, backoffMs: [200, 1000] } });
+  cleanups.push(() => running.close());
+  return { running, dataDir, ca: readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8'), token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim() };
+}
+
+async function join2(r: TestRelay, code: string, name: string, venue: string, hostKey?: string) {
+  const c = await ParticipantClient.connect({ relay: r.running.url, code, name, venue, ca: r.ca, ...(hostKey ? { hostKey } : {}) });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+const total = (c: ParticipantClient, kind: 'audio' | 'video') =>
+  c.tracks.filter((t) => t.kind === kind && t.slot === 'main').reduce((n, t) => n + (c.received.get(t.mid) ?? 0), 0);
+
+describe('school relay cascading from a county relay', () => {
+  it('serves local viewers with the county code from one upstream copy, and refuses what belongs upstream', async () => {
+    const county = await relay();
+    const school = await schoolRelay(county);
+    const s = await createSession(county, { title: '县级公开课', kind: 'lesson' });
+    const host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
+    const clip = await publishClip(host);
+    cleanups.push(clip);
+    await host.stateWhere((st) => st.mainVenue === '县教研室');
+
+    const viewers = await Promise.all([1, 2, 3].map((i) => join2(school, s.code, `老师${i}`, '三小')));
+    for (const v of viewers) await v.stateWhere((st) => st.mainVenue === '县教研室' && st.upstream === 'connected');
+    await until(() => viewers.every((v) => total(v, 'video') > 60 && total(v, 'audio') > 50), 'media at every local viewer');
+
+    // The county sees the school as ONE participant, however many watch there.
+    const countySession = county.running.relay.sessions.get(s.id)!;
+    expect([...countySession.participants.values()].map((p) => p.name).sort()).toEqual(['三小中继', '王老师']);
+    expect(school.running.upstream!.links()).toEqual([{ code: s.code.replace(/-/g, ''), sessionId: s.id, reconnects: 0 }]);
+
+    // Seats and hosting happen upstream; unknown codes are refused by the upstream.
+    await expect(viewers[0]!.request({ type: 'chat', text: '你好' })).resolves.toBeUndefined();
+    const seatRefusal = new Promise<{ code: string }>((resolve) => viewers[0]!.once('error', resolve));
+    viewers[0]!.send({ type: 'takeSeat' });
+    expect((await seatRefusal).code).toBe('SEATS_UPSTREAM');
+    await expect(join2(school, s.code, '主持', '三小', s.hostKey)).rejects.toMatchObject({ code: 'HOST_UPSTREAM' });
+    await expect(join2(school, '111-222-333', '某', '三小')).rejects.toMatchObject({ code: 'CODE_UNKNOWN' });
+  });
+
+  it('cascades two levels deep: county → town → school, one copy on each link', async () => {
+    const county = await relay();
+    const town = await schoolRelay(county, '镇中继');
+    const school = await schoolRelay(town, '村小中继');
+    const s = await createSession(county, { title: '县级公开课', kind: 'lesson' });
+    const host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
+    const clip = await publishClip(host);
+    cleanups.push(clip);
+    const viewers = await Promise.all([1, 2].map((i) => join2(school, s.code, `老师${i}`, '村小')));
+    await until(() => viewers.every((v) => total(v, 'video') > 60 && total(v, 'audio') > 50), 'media two relays down');
+    expect([...county.running.relay.sessions.get(s.id)!.participants.values()].map((p) => p.name).sort()).toEqual(['王老师', '镇中继']);
+    expect([...town.running.relay.sessions.get(s.id)!.participants.values()].map((p) => p.name)).toEqual(['村小中继']);
+  });
+
+  it('keeps local viewers connected while the county relay restarts, and the stream comes back', async () => {
+    const countyDir = tempDir();
+    let county = await startTestRelay(countyDir);
+    const port = county.running.port;
+    cleanups.push(() => county.running.close());
+    const school = await schoolRelay(county);
+    const s = await createSession(county, { title: '县级公开课', kind: 'lesson' });
+    let host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
+    let clip = await publishClip(host);
+    cleanups.push(() => clip());
+    const viewer = await join2(school, s.code, '李老师', '三小');
+    await until(() => total(viewer, 'video') > 30, 'media before the restart');
+
+    await county.running.close();
+    await viewer.stateWhere((st) => st.upstream === 'reconnecting');
+    const before = total(viewer, 'video');
+    county = await startRelay({ dataDir: countyDir, port, bind: '127.0.0.1' }).then((running) => ({ ...county, running }));
+    host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
+    clip = await publishClip(host);
+    await viewer.stateWhere((st) => st.upstream === 'connected' && st.mainVenue === '县教研室', 30_000);
+    await until(() => total(viewer, 'video') > before + 60 && total(viewer, 'audio') > 0, 'media again, same local connection', 30_000);
+    expect(school.running.upstream!.links()[0]!.reconnects).toBeGreaterThanOrEqual(1);
+  });
+});
