@@ -150,6 +150,7 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .option('--upstream-token <token>', 'token for the upstream relay')
     .option('--upstream-ca <file>', "the upstream relay's CA (PEM, from its `jiaoyan relay ca`)")
     .option('--no-tui', 'plain log lines even on a terminal')
+    .option('--no-announce', t('opt_no_announce'))
     .action(act(() => import('./commands/relay-start.js')));
 
   relay
@@ -251,15 +252,31 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     program
       .command('library')
       .description(t('cmd_library'))
-      .argument('[action]', 'list | show | approve | reject | publish | repair', 'list')
-      .argument('[id]', 'recording id (or a unique prefix)')
+      .argument('[action]', 'list | show | approve | reject | publish | repair | token', 'list')
+      .argument('[id]', 'recording id (or a unique prefix); for token: create | list | revoke')
       .option('--teacher <name>', 'only this teacher')
       .option('--subject <subject>', 'only this subject')
       .option('--state <state>', 'pending | approved | rejected | published')
       .option('--from <date>', 'recorded on or after (YYYY-MM-DD)')
-      .option('--to <date>', 'recorded on or before (YYYY-MM-DD)')
+      .option('--to <date|url>', 'list: recorded on or before (YYYY-MM-DD); publish: upload to this county relay (then --token and --ca are the county\'s)')
+      .option('--preset <name>', 'publish --to: transcode the program with this encode preset first (e.g. lowband-360p)')
+      .option('--school <name>', 'token create/revoke: the school; publish --to with the county admin token: the sending school')
+      .addOption(new Option('--chunk-size <bytes>', 'publish --to: bytes per chunk (default 4 MiB)').hideHelp())
       .option('--reason <text>', 'why it is rejected'),
   ).action(act(() => import('./commands/library.js')));
+
+  // `assign <recording> --to … --due …`, `assign status <assignment>`, `assign list`: recording ids are hex, so
+  // the words `status` and `list` are never taken for one.
+  relayFlags(
+    program
+      .command('assign')
+      .description(t('cmd_assign'))
+      .argument('<recording|status|list>', 'a recording id (or a unique prefix) to assign, or status | list')
+      .argument('[assignment]', 'assignment id (status)')
+      .option('--to <names>', 'who watches it, comma-separated: "张三,李四"')
+      .option('--due <when>', 'due: a duration (7d, 36h, 2w) or a date (2026-11-30, ISO time)', '7d')
+      .option('--csv', 'status as CSV'),
+  ).action(act(() => import('./commands/assign.js')));
 
   program
     .command('note')
@@ -278,6 +295,12 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
     .description(t('cmd_relay_ca'))
     .option('--out <file>', t('opt_ca_out'))
     .action(act(() => import('./commands/relay-ca.js')));
+
+  relay
+    .command('list')
+    .description(t('cmd_relay_list'))
+    .option('--timeout <ms>', t('opt_discover_timeout'), '1500')
+    .action(act(() => import('./commands/relay-list.js')));
 
   return program;
 }

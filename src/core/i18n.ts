@@ -9,11 +9,14 @@ import { relay } from './messages/relay.js';
 import { dashboard } from './messages/dashboard.js';
 import { activity } from './messages/activity.js';
 import { cascade } from './messages/cascade.js';
+import { assign } from './messages/assign.js';
+import { publish } from './messages/publish.js';
+import { discovery } from './messages/discovery.js';
 
 export type Lang = 'zh' | 'en';
 type Entry = { readonly en: string; readonly zh: string };
 
-const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch, ...relayServer, ...relay, ...activity, ...cascade, ...dashboard } satisfies Record<string, Entry>;
+const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch, ...relayServer, ...relay, ...activity, ...cascade, ...assign, ...publish, ...discovery, ...dashboard } satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof catalogue;
 export type MessageParams = Record<string, string | number>;
 

@@ -1,4 +1,5 @@
-// The admin HTTP API (`/api/sessions`, `/api/relay`, admin token) and the public invite look-up (`/api/join/<code>`).
+// The admin HTTP API (`/api/sessions`, `/api/relay`, admin token) and the public invite look-up (`/api/join/<code>`);
+// `/api/uploads…` (county uploads, admin or upload token) is routed to uploads-api.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -12,6 +13,9 @@ import type { SessionKinds } from './session-kinds.js';
 import type { RecordingCatalogue } from '../store/recording-catalogue.js';
 import type { ChatLog } from '../store/chat-log.js';
 import { handleRecordingsApi } from './recordings-api.js';
+import { handleUploadsApi } from './uploads-api.js';
+import { handleAssignmentsApi } from './assignments-api.js';
+import type { AssignmentStore } from '../store/assignment-store.js';
 import { linkToken } from './playback.js';
 import type { Recordings } from './recordings.js';
 
@@ -39,6 +43,7 @@ export interface AdminApiDeps {
   readonly catalogue: RecordingCatalogue;
   readonly recordings: Recordings;
   readonly chat: ChatLog;
+  readonly assignments: AssignmentStore;
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -96,6 +101,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
       sendJson(res, 200, { code: formatCode(s.code), title: s.title, kind: s.kind, seats: s.seats, venues: s.venues });
       return true;
     }
+    // Before the admin check: a school's upload token opens `/api/uploads…` (and nothing else).
+    if (await handleUploadsApi(req, res, new URL(req.url ?? path, 'http://relay'), { adminToken: deps.adminToken, catalogue: deps.catalogue, chat: deps.chat, readJson })) return true;
     if (!authorised(req, deps.adminToken)) throw new RefusedError('TOKEN_WRONG');
     if (path === '/api/relay' && req.method === 'GET') {
       sendJson(res, 200, {
@@ -114,6 +121,7 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, path:
       return true;
     }
     if (await handleRecordingsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, recordings: deps.recordings, readJson, chat: deps.chat, link: (id) => `${deps.baseUrl()}/play/${id}?t=${linkToken(deps.adminToken, id)}` })) return true;
+    if (await handleAssignmentsApi(req, res, new URL(req.url ?? path, 'http://relay'), { catalogue: deps.catalogue, assignments: deps.assignments, readJson, baseUrl: deps.baseUrl })) return true;
     const record = /^\/api\/sessions\/([^/]+)\/record$/.exec(path);
     if (record && req.method === 'POST') {
       const s = deps.sessions.find(decodeURIComponent(record[1]!));

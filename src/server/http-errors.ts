@@ -26,12 +26,20 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CODE_UNKNOWN: 404,
   SESSION_UNKNOWN: 404,
   RECORDING_UNKNOWN: 404,
+  ASSIGNMENT_UNKNOWN: 404,
   RECORDING_STATE: 409,
   METHOD_NOT_ALLOWED: 405,
   WRONG_STATE: 409,
   SESSION_ENDED: 410,
   TOO_LARGE: 413,
+  UPLOAD_TOO_LARGE: 413,
+  UPLOAD_UNKNOWN: 404,
+  UPLOAD_OFFSET: 409,
+  UPLOAD_INCOMPLETE: 409,
+  UPLOAD_PUBLISHED_OTHER: 409,
+  UPLOAD_HASH_MISMATCH: 422,
   RATE_LIMITED: 429,
+  PLAYER_RATE_LIMITED: 429,
 };
 
 /** The HTTP status for an error of this class and machine code. */
@@ -79,7 +87,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /** `Retry-After` seconds of a RATE_LIMITED error (its `seconds` parameter). */
 function retryAfter(err: unknown): Record<string, string> {
-  if (err instanceof JiaoyanError && err.code === 'RATE_LIMITED' && err.params.seconds !== undefined) {
+  if (err instanceof JiaoyanError && (err.code === 'RATE_LIMITED' || err.code === 'PLAYER_RATE_LIMITED') && err.params.seconds !== undefined) {
     return { 'Retry-After': String(err.params.seconds) };
   }
   return {};

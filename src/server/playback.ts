@@ -1,23 +1,26 @@
-// Watching a recording in the browser: `/play/<id>?t=<link token>` (the player page) and `/media/<id>/<file>?t=…`
-// (the video with HTTP Range, and the thumbnails). No listing: only someone holding a recording's link gets in.
-// A link token is an HMAC of the recording id under the relay's admin token, compared in constant time.
-import { createHmac } from 'node:crypto';
+// Watching a recording in the browser: `/play/<id>?t=<link token>` or `?a=<personal token>` (the player page),
+// `/media/<id>/<file>?…` (the video with HTTP Range, and the thumbnails) and the page's own calls back
+// (`/play/<id>/progress`, `/play/<id>/notes`, see player-api.ts). No listing: only someone holding a recording's
+// link, or a personal link of an assignment of it, gets in (play-access.ts).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { RefusedError } from '../core/errors.js';
-import { sameSecret } from '../core/secrets.js';
+import type { AssignmentStore } from '../store/assignment-store.js';
 import type { ChatLog } from '../store/chat-log.js';
+import { NOTE_TAGS } from '../store/note-store.js';
 import type { RecordingCatalogue } from '../store/recording-catalogue.js';
+import { accessQuery, playAccess } from './play-access.js';
+import type { PlayerApi } from './player-api.js';
 import { sendFileWithRanges } from './range-file.js';
 
-export function linkToken(secret: string, recordingId: string): string {
-  return createHmac('sha256', secret).update(`play:${recordingId}`).digest('base64url');
-}
+export { linkToken } from './play-access.js';
 
 export interface PlaybackDeps {
   readonly catalogue: RecordingCatalogue;
   readonly chat: ChatLog;
   readonly secret: string;
+  readonly assignments: AssignmentStore;
+  readonly player: PlayerApi;
 }
 
 const FILE = /^(program\.webm|seat-\d{1,3}\.webm|thumb-\d{1,2}\.jpg)$/;
@@ -36,26 +39,33 @@ export async function handlePlayback(req: IncomingMessage, res: ServerResponse, 
   const m = /^\/(play|media)\/([0-9a-f-]{36})(?:\/([^/]+))?$/.exec(url.pathname);
   if (!m) return false;
   const [, route, id, file] = m as unknown as [string, 'play' | 'media', string, string | undefined];
-  const token = url.searchParams.get('t') ?? '';
-  const rec = deps.catalogue.get(id);
-  // Unknown id and wrong token look the same: a link either works or it does not.
-  if (!rec || !sameSecret(token, linkToken(deps.secret, id))) throw new RefusedError('LINK_INVALID');
+  const { rec, access } = playAccess(url, id, deps);
   if (route === 'media') {
     if (!file || !FILE.test(file) || !rec.files.some((f) => f.name === file) && !(rec.thumbnails ?? []).includes(file)) throw new RefusedError('NOT_FOUND', { path: url.pathname });
     await sendFileWithRanges(req, res, join(deps.catalogue.folderOf(id), file), file.endsWith('.jpg') ? 'image/jpeg' : 'video/webm');
     return true;
   }
+  if (file === 'progress' || file === 'notes') {
+    await deps.player.handle(req, res, file, rec, access);
+    return true;
+  }
   if (file) return false;
+  if (access.kind === 'personal') deps.assignments.opened(access.assignee);
   const start = Date.parse(rec.startedAt);
   const end = rec.endedAt ? Date.parse(rec.endedAt) : Infinity;
   const chat = (await deps.chat.all(rec.sessionId))
     .filter((c) => Date.parse(c.at) >= start && Date.parse(c.at) <= end)
     .map((c) => ({ offset: (Date.parse(c.at) - start) / 1000, from: c.from, venue: c.venue, text: c.text }));
-  const q = `?t=${encodeURIComponent(token)}`;
+  const q = accessQuery(access);
   const data = {
     title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? 0, video: `/media/${id}/program.webm${q}`,
     thumbnails: (rec.thumbnails ?? []).map((name, i, all) => ({ src: `/media/${id}/${name}${q}`, at: ((rec.duration ?? 0) * (0.05 + (0.7 * i) / Math.max(1, all.length - 1))) })),
     chat,
+    notes: `/play/${id}/notes${q}`,
+    tags: NOTE_TAGS,
+    // Only a personal link reports what was watched.
+    progress: access.kind === 'personal' ? `/play/${id}/progress${q}` : null,
+    viewer: access.kind === 'personal' ? access.assignee.name : null,
   };
   const html = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

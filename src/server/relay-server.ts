@@ -18,6 +18,9 @@ import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
 import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
 import { ChatLog } from '../store/chat-log.js';
 import { RecordingCatalogue } from '../store/recording-catalogue.js';
+import { AssignmentStore } from '../store/assignment-store.js';
+import { NoteStore } from '../store/note-store.js';
+import { PlayerApi } from './player-api.js';
 import { Recordings } from './recordings.js';
 import { Upstream, type UpstreamOptions } from './upstream.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
@@ -30,6 +33,7 @@ import { FailureLimiter, MessageRateLimiter } from './rate-limit.js';
 import { SessionKinds } from './session-kinds.js';
 import { serveStatic } from './static-files.js';
 import { ensureTls, loadGivenTls } from './tls.js';
+import { announceRelay, reachableFromLan } from './lan-announce.js';
 
 const log = logger('server');
 
@@ -46,6 +50,8 @@ export interface RelayOptions {
   /** Cascade: resolve unknown invite codes at this upstream relay and mirror its sessions (see upstream.ts). */
   readonly upstream?: UpstreamOptions;
   readonly publicIp?: string;
+  /** Announce the relay on the LAN with mDNS (`_jiaoyan._tcp`; default true; never for a loopback --bind). */
+  readonly announce?: boolean;
 }
 
 export interface RunningRelay {
@@ -106,6 +112,9 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const chatLog = new ChatLog(opts.dataDir);
   const catalogue = new RecordingCatalogue(opts.dataDir);
   await catalogue.load();
+  const assignments = new AssignmentStore(opts.dataDir);
+  await assignments.load();
+  const player = new PlayerApi({ assignments, notes: new NoteStore(opts.dataDir) });
   // A recording that stops by itself (disk full, ffmpeg failed) is reported once the relay exists (below).
   let interrupted: (sessionId: string, recordingId: string, error: JiaoyanError) => void = () => undefined;
   const recordings = new Recordings(catalogue, {
@@ -194,6 +203,8 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
 
   const tls = opts.tls === 'off' ? undefined : opts.cert && opts.key ? await loadGivenTls(opts.cert, opts.key) : await ensureTls(opts.dataDir);
   const scheme = tls ? 'https' : 'http';
+  /** The relay's own CA (not with --cert/--key): served at /ca.pem, its fingerprint announced on the LAN. */
+  const caPem = tls && 'ca' in tls && typeof tls.ca === 'string' ? tls.ca : undefined;
   let baseUrl = `${scheme}://${announce}:${port}`;
   const webRoot = join(packageRoot(), 'dist', 'web');
 
@@ -201,13 +212,17 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const ip = clientIp(req);
     (async () => {
+      if (path === '/ca.pem' && caPem) {
+        res.writeHead(200, { 'content-type': 'application/x-pem-file', 'cache-control': 'no-cache' });
+        return void res.end(caPem);
+      }
       if (path === '/healthz') return sendJson(res, 200, { ok: true, uptime: Math.round((Date.now() - startedAt) / 1000) });
       if (path === '/metrics') {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
         return void res.end(metrics.render());
       }
-      if (await handlePlayback(req, res, new URL(req.url ?? '/', 'http://relay'), { catalogue, chat: chatLog, secret: token })) return;
-      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog })) return;
+      if (await handlePlayback(req, res, new URL(req.url ?? '/', 'http://relay'), { catalogue, chat: chatLog, secret: token, assignments, player })) return;
+      if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog, assignments })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));
   };
@@ -247,6 +262,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   baseUrl = `${scheme}://${announce}:${actualPort}`;
   await writeFileAtomic(join(opts.dataDir, 'relay.json'), JSON.stringify({ url: baseUrl, port: actualPort, pid: process.pid, tls: !!tls }, null, 2) + '\n', 0o644);
   log('listening on %s (bind %s)', baseUrl, bind);
+  const lan = opts.announce !== false && reachableFromLan(bind) ? await announceRelay({ url: baseUrl, ...(caPem ? { caPem } : {}) }) : undefined;
 
   let closed = false;
   return {
@@ -259,6 +275,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     async close() {
       if (closed) return;
       closed = true;
+      await lan?.close();
       await recordings.stopAll('relay stopping');
       upstream?.close();
       relay.close();

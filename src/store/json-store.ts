@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { EnvironmentError, RuntimeError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/fs.js';
 
 const LOCK_STALE_MS = 15_000;
 const LOCK_WAIT_MS = 30_000;
@@ -69,8 +70,12 @@ export class JsonStore<T extends object> {
   /** Serialises updates from this process; the lock file serialises processes. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(path: string, defaults: T) {
+  /** File mode of the JSON file: the relay's data is its own (host-key and token hashes live here). */
+  readonly #mode: number;
+
+  constructor(path: string, defaults: T, options: { mode?: number } = {}) {
     this.path = path;
+    this.#mode = options.mode ?? 0o600;
     this.#db = new Low<T>(new DataFile<T>(path, { parse: parse<T>(path), stringify: (d) => JSON.stringify(d, null, 2) + '\n' }), structuredClone(defaults));
   }
 
@@ -88,7 +93,8 @@ export class JsonStore<T extends object> {
         await this.#db.read();
         const result = change(this.#db.data);
         try {
-          await this.#db.write();
+          // Temp + rename, created with the store's mode (never readable by others, even for a moment).
+          await writeFileAtomic(this.path, JSON.stringify(this.#db.data, null, 2) + '\n', this.#mode);
         } catch (err) {
           throw new EnvironmentError('DATA_DIR_UNWRITABLE', { path: dirname(this.path), detail: (err as Error).message });
         }

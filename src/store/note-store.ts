@@ -18,6 +18,8 @@ export interface Note {
   readonly createdAt: string;
   /** Proposed by `analyze --suggest-notes`, not written by a person. */
   readonly suggested?: boolean;
+  /** Written in the web player: the assignee's name for a personal link, else "link". */
+  readonly by?: string;
 }
 
 interface Data {

@@ -17,6 +17,8 @@ export interface RecordingFile {
   pid?: number;
   duration?: number;
   size?: number;
+  /** SHA-256 (hex) of a file a school published here, as verified on arrival. */
+  readonly sha256?: string;
 }
 
 export interface RecordingEvent {
@@ -48,6 +50,8 @@ export interface Recording {
   thumbnails?: string[];
   /** Set when it was recovered after a crash. */
   recovered?: boolean;
+  /** Set when a school published it here (`library publish --to`): that school and its recording id there. */
+  readonly origin?: { readonly school: string; readonly recordingId: string };
 }
 
 interface Data {
@@ -93,6 +97,17 @@ export class RecordingCatalogue {
   async add(r: Recording): Promise<void> {
     await this.#store.update((d) => void d.recordings.push(structuredClone(r)));
     this.#cache.push(structuredClone(r));
+  }
+
+  /** Add a recording another relay published here (files already in its folder); the same id again is a no-op. */
+  async addImported(r: Recording & { origin: NonNullable<Recording['origin']> }): Promise<Recording> {
+    const known = this.get(r.id);
+    if (known) return known;
+    await this.#store.update((d) => {
+      if (!d.recordings.some((x) => x.id === r.id)) d.recordings.push(structuredClone(r));
+    });
+    this.#cache.push(structuredClone(r));
+    return this.get(r.id)!;
   }
 
   /** Change a recording's fields (not its state). */

@@ -32,9 +32,11 @@ export interface Activity {
   /** Viewers may take a free seat themselves; otherwise they raise a hand and the host grants. */
   selfSeat: boolean;
   recording: boolean;
+  /** On a school relay: its link to the upstream relay is down and being re-established (media resumes by itself). */
+  upstreamReconnecting: boolean;
 }
 
-export const NO_ACTIVITY: Activity = { pendingVenue: null, rundown: { steps: [], current: null }, selfSeat: true, recording: false };
+export const NO_ACTIVITY: Activity = { pendingVenue: null, rundown: { steps: [], current: null }, selfSeat: true, recording: false, upstreamReconnecting: false };
 
 /** Host requests, sent as they are (the relay answers `ack` with the request type, or `error`). */
 export type HostRequest = Extract<

@@ -187,7 +187,7 @@ export class JoinClient extends Emitter<ClientEvents> {
         this.mainPeerId = m.mainPeerId;
         this.mainVenue = m.mainVenue;
         this.seats = m.seats;
-        this.activity = { pendingVenue: m.pendingVenue, rundown: m.rundown, selfSeat: m.selfSeat, recording: m.recording };
+        this.activity = { pendingVenue: m.pendingVenue, rundown: m.rundown, selfSeat: m.selfSeat, recording: m.recording, upstreamReconnecting: m.upstream === 'reconnecting' };
         return this.#onOwnState();
       case 'seat':
         return this.#onSeat(m.granted);

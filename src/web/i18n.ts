@@ -49,6 +49,7 @@ export const messages = {
   main_venue: { zh: '主会场：{venue}', en: 'Main venue: {venue}' },
   my_camera: { zh: '我的画面', en: 'My camera' },
   reconnecting: { zh: '网络中断，正在重新连接…', en: 'Connection lost — reconnecting…' },
+  upstream_reconnecting: { zh: '本校中继与上级中继的连接中断，正在重新连接，画面会自动恢复…', en: 'The school relay lost its link to the upstream relay — reconnecting; the picture comes back by itself…' },
   ended_title: { zh: '活动已结束', en: 'The session has ended' },
   back: { zh: '返回', en: 'Back' },
   dismiss: { zh: '关闭', en: 'Close' },

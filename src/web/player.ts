@@ -1,6 +1,10 @@
-// The recording player (`/play/<id>?t=…`): the lesson video (seekable), a strip of thumbnails to jump with, and
-// the discussion replayed beside the video — each message appears when playback reaches its moment. Text is
-// set with textContent only.
+// The recording player (`/play/<id>?t=…`, or `?a=…` for a teacher's personal link of a watch assignment): the
+// lesson video (seekable), a strip of thumbnails to jump with, the discussion replayed beside the video — each
+// message appears when playback reaches its moment — and the self-review notes (player-notes.ts). A personal link
+// also reports what was actually watched (player-progress.ts). Text is set with textContent only.
+import { notesPanel, playerLang, label } from './player-notes.js';
+import { reportProgress, type ProgressReporter } from './player-progress.js';
+
 interface PlayerData {
   title: string;
   startedAt: string;
@@ -8,6 +12,13 @@ interface PlayerData {
   video: string;
   thumbnails: { src: string; at: number }[];
   chat: { offset: number; from: string; venue: string; text: string }[];
+  /** `/play/<id>/notes?…` with the page's credential. */
+  notes: string;
+  tags: string[];
+  /** `/play/<id>/progress?a=…` for a personal link, else null. */
+  progress: string | null;
+  /** The assignee of a personal link. */
+  viewer: string | null;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
@@ -57,9 +68,20 @@ function start(): void {
   };
   video.addEventListener('timeupdate', replay);
   video.addEventListener('seeked', replay);
-  root.append(el('h1', { text: data.title }), el('div', { class: 'layout' }, el('div', { class: 'stage' }, video, strip), el('aside', { class: 'chat' }, log)));
+  const lang = playerLang();
+  const watched = el('p', { class: 'chat-count', id: 'watched' });
+  let progress: ProgressReporter | null = null;
+  if (data.progress) {
+    progress = reportProgress(video, data.progress, (a) => {
+      watched.textContent = label(a.finished ? 'watched_done' : 'watched', lang, { percent: a.percent.toFixed(0) });
+    });
+  }
+  const head = el('h1', { text: data.title });
+  if (data.viewer) head.append(el('span', { class: 'chat-time', id: 'viewer', text: ` ${data.viewer}` }));
+  const side = el('aside', { class: 'side' }, el('section', { class: 'chat' }, log), notesPanel(video, data.notes, data.tags, lang));
+  root.append(head, el('div', { class: 'layout' }, el('div', { class: 'stage' }, video, strip, watched), side));
   document.title = data.title;
-  (window as unknown as { __player: unknown }).__player = { shown: () => shown, video };
+  (window as unknown as { __player: unknown }).__player = { shown: () => shown, video, reports: () => progress?.reports() ?? 0 };
 }
 
 start();

@@ -72,7 +72,8 @@ const checks: Record<ServerMessage['type'], (m: Obj) => boolean> = {
     isInt(m.seats.taken) &&
     isRundown(m.rundown) &&
     isBool(m.selfSeat) &&
-    isBool(m.recording),
+    isBool(m.recording) &&
+    (m.upstream === undefined || m.upstream === 'connected' || m.upstream === 'reconnecting'),
   seat: (m) => isBool(m.granted),
   publishAnswer: (m) => isSdp(m.sdp),
   subscribeOffer: (m) => isSdp(m.sdp) && isInt(m.version) && isArrayOf(m.streams, isStreamSlot),

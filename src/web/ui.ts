@@ -19,6 +19,7 @@ export class PageUi {
   readonly #form: JoinForm;
   readonly #session: SessionView;
   readonly #reconnecting = h('div', { class: 'banner banner-warn', i18n: 'reconnecting', attrs: { id: 'reconnecting', role: 'status' } });
+  readonly #upstream = h('div', { class: 'banner banner-warn', i18n: 'upstream_reconnecting', attrs: { id: 'upstream-reconnecting', role: 'status' } });
   readonly #notices = h('div', { class: 'notices', attrs: { id: 'notices', 'aria-live': 'polite' } });
   readonly #ended = h('section', { class: 'ended', attrs: { id: 'ended' } });
   readonly #endedTitle = h('h1', { i18n: 'ended_title', attrs: { id: 'ended-title' } });
@@ -36,6 +37,7 @@ export class PageUi {
     root.replaceChildren(
       h('div', { class: 'topbar' }, this.#brand, this.#langButton),
       this.#reconnecting,
+      this.#upstream,
       this.#notices,
       this.#form.el,
       this.#session.el,
@@ -58,6 +60,7 @@ export class PageUi {
     show(this.#ended, phase === 'ended');
     if (phase === 'ended') setLabel(this.#endedTitle, this.client.endedReason === 'removed' ? 'ended_removed' : 'ended_title');
     show(this.#reconnecting, phase === 'reconnecting');
+    show(this.#upstream, phase === 'joined' && this.client.activity.upstreamReconnecting);
     this.#root.dataset.phase = phase;
     if (phase === 'joined' || phase === 'reconnecting') this.#session.render();
   }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RuntimeError } from '../../src/core/errors.js';
@@ -17,6 +17,14 @@ describe('JsonStore shared by several writers', () => {
     await Promise.all(Array.from({ length: 80 }, (_, i) => writers[i % 4]!.update((d) => void d.items.push(i))));
     const data = JSON.parse(readFileSync(path, 'utf8')) as Data;
     expect(data.items.sort((a, b) => a - b)).toEqual(Array.from({ length: 80 }, (_, i) => i));
+  });
+
+  it('keeps its file readable by its owner only (0600), from the first write on', async () => {
+    const path = join(tempDir(), 'secrets.json');
+    const store = new JsonStore<{ n: number }>(path, { n: 0 });
+    await store.update((d) => void (d.n = 1));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ n: 1 });
   });
 
   it('takes over a lock left by a process that was killed', async () => {

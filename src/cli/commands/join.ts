@@ -7,6 +7,7 @@ import { t } from '../../core/i18n.js';
 import { hostname } from 'node:os';
 import { ParticipantClient, type ReceivedTrack } from '../../client/participant-client.js';
 import { resolveRelay } from '../../client/relay-target.js';
+import { relayFromLan } from '../../client/lan-relay.js';
 import { RtpRecorder } from '../../client/rtp-recorder.js';
 import { RtpSource } from '../../client/rtp-source.js';
 import { parseJoinTarget } from '../session-link.js';
@@ -17,7 +18,12 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   const duration = opts.duration === undefined ? undefined : Number(opts.duration);
   if (duration !== undefined && !(duration > 0)) throw new UsageError('BAD_NUMBER', { flag: '--duration', what: '> 0', value: String(opts.duration) });
   const relayFlag = typeof opts.relay === 'string' ? opts.relay : target.relay;
-  const relay = await resolveRelay(ctx.dataDir, { ...(relayFlag ? { relay: relayFlag } : {}), ...(typeof opts.ca === 'string' ? { ca: opts.ca } : {}) });
+  // No relay given and none started from this data dir: find the school's relay on the LAN (lan-relay.ts).
+  const relay = await resolveRelay(ctx.dataDir, { ...(relayFlag ? { relay: relayFlag } : {}), ...(typeof opts.ca === 'string' ? { ca: opts.ca } : {}) })
+    .catch((err: unknown) => {
+      if (relayFlag || !(err instanceof JiaoyanError) || err.code !== 'RELAY_NOT_CONFIGURED') throw err;
+      return relayFromLan(target.code, { signal: ctx.signal, say: (text) => ctx.out.info(text) });
+    });
   const hostKey = typeof opts.hostKey === 'string' ? opts.hostKey : undefined;
   const videoCodec = String(opts.videoCodec ?? 'vp8');
   if (videoCodec !== 'vp8' && videoCodec !== 'h264') throw new UsageError('BAD_CHOICE', { flag: '--video-codec', choices: 'vp8, h264', value: videoCodec });

@@ -34,6 +34,7 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
     ...(typeof opts.rtcPorts === 'string' ? { rtcPorts: parsePortRange(opts.rtcPorts) } : {}),
     ...(typeof opts.publicIp === 'string' ? { publicIp: opts.publicIp } : {}),
     recordMinFreeMb: parseMinFree(opts.recordMinFree ?? '200'),
+    announce: opts.announce !== false,
     ...(typeof opts.upstream === 'string' ? { upstream: upstreamOptions(opts.upstream, opts.upstreamCa) } : {}),
   });
   ctx.out.event({ event: 'listening', url: running.url, port: running.port, dataDir: ctx.dataDir, pid: process.pid }, () => t('relay_listening', { url: running.url }));
