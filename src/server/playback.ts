@@ -23,7 +23,8 @@ export interface PlaybackDeps {
   readonly player: PlayerApi;
 }
 
-const FILE = /^(program\.webm|seat-\d{1,3}\.webm|thumb-\d{1,2}\.jpg)$/;
+const FILE = /^(program\.(webm|mp4)|seat-\d{1,3}\.webm|thumb-\d{1,2}\.jpg)$/;
+const TYPE: Record<string, string> = { jpg: 'image/jpeg', mp4: 'video/mp4', webm: 'video/webm' };
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -42,7 +43,7 @@ export async function handlePlayback(req: IncomingMessage, res: ServerResponse, 
   const { rec, access } = playAccess(url, id, deps);
   if (route === 'media') {
     if (!file || !FILE.test(file) || !rec.files.some((f) => f.name === file) && !(rec.thumbnails ?? []).includes(file)) throw new RefusedError('NOT_FOUND', { path: url.pathname });
-    await sendFileWithRanges(req, res, join(deps.catalogue.folderOf(id), file), file.endsWith('.jpg') ? 'image/jpeg' : 'video/webm');
+    await sendFileWithRanges(req, res, join(deps.catalogue.folderOf(id), file), TYPE[file.split('.').pop()!]!);
     return true;
   }
   if (file === 'progress' || file === 'notes') {
@@ -57,8 +58,10 @@ export async function handlePlayback(req: IncomingMessage, res: ServerResponse, 
     .filter((c) => Date.parse(c.at) >= start && Date.parse(c.at) <= end)
     .map((c) => ({ offset: (Date.parse(c.at) - start) / 1000, from: c.from, venue: c.venue, text: c.text }));
   const q = accessQuery(access);
+  // The program as recorded (WebM), or as published to a county relay after a transcode (MP4).
+  const program = rec.files.find((f) => f.role === 'program')?.name ?? 'program.webm';
   const data = {
-    title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? 0, video: `/media/${id}/program.webm${q}`,
+    title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? 0, video: `/media/${id}/${program}${q}`,
     thumbnails: (rec.thumbnails ?? []).map((name, i, all) => ({ src: `/media/${id}/${name}${q}`, at: ((rec.duration ?? 0) * (0.05 + (0.7 * i) / Math.max(1, all.length - 1))) })),
     chat,
     notes: `/play/${id}/notes${q}`,

@@ -11,7 +11,7 @@ import { ParticipantClient } from '../../src/client/participant-client.js';
 import { probe } from '../../src/media/probe.js';
 import { uploadId } from '../../src/store/upload-store.js';
 import { ndjson, runCli, spawnCli } from '../helpers/cli.js';
-import { api, createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, lessonTime, publishClip, relayFixture, text, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 const home = (r: TestRelay) => ({ env: { JIAOYAN_HOME: r.dataDir } });
@@ -203,6 +203,17 @@ describe('library publish --to (county upload)', () => {
     const arrived = join(county.dataDir, 'recordings', done.remoteId, 'program.mp4');
     expect(sha256(arrived)).toBe(sent.sha256);
     expect((await probe(arrived)).video?.codec).toBe('h264');
+    // The county's player plays the transcoded program from its link.
+    const link = new URL(((await api(county, 'GET', `/api/recordings/${done.remoteId}`)).json as { link: string }).link);
+    expect(await text(county, `${link.pathname}${link.search}`)).toContain(`/media/${done.remoteId}/program.mp4`);
+    const media = await new Promise<{ status: number; type: string | undefined; bytes: number }>((resolve, reject) => {
+      request(new URL(`/media/${done.remoteId}/program.mp4${link.search}`, county.running.url), { ca: county.ca, headers: { range: 'bytes=0-99' } }, (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], bytes }));
+      }).on('error', reject).end();
+    });
+    expect(media).toEqual({ status: 206, type: 'video/mp4', bytes: 100 });
 
     // A rerun reuses the transcode (same bytes, no new encode) and finds it published.
     const rerun = await runCli(args, home(school));
