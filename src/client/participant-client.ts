@@ -22,6 +22,8 @@ export interface ClientOptions {
   readonly hostKey?: string;
   /** Join as a monitor: no media, not listed (status, chat, venue and seat commands). */
   readonly monitor?: boolean;
+  /** Join for someone at a school relay (cascade): listed, may act and publish, but receives no media. */
+  readonly proxy?: boolean;
   /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
   readonly ca?: string;
   /** Video codec of what this participant publishes (default VP8). */
@@ -105,7 +107,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     const joined = client.#next('joined');
     client.send({
       type: 'join', code: opts.code, name: opts.name, venue: opts.venue,
-      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.monitor ? { monitor: true } : {}),
+      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.monitor ? { monitor: true } : {}), ...(opts.proxy ? { proxy: true } : {}),
     });
     try {
       client.joined = await joined;

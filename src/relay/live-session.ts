@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PeerConfig } from 'werift';
 import { describeError, InvalidStateError, RefusedError, type JiaoyanError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import type { ChatMessage, Role, RundownStep, ServerMessage } from '../signaling/protocol.js';
+import type { ChatMessage, ClientMessage, Role, RundownStep, ServerMessage } from '../signaling/protocol.js';
 import { ChatRoom, type ChatSink } from './chat-room.js';
 import type { RelayObserver } from './observer.js';
 import type { MediaKind, PacketSource } from './packet-source.js';
@@ -44,11 +44,30 @@ export interface SessionHooks {
   record?(session: LiveSession, on: boolean, by: string): Promise<void>;
 }
 
+type StateMessage = Extract<ServerMessage, { type: 'state' }>;
+
+/** Requests a school relay carries upstream for its local participants (cascade). */
+export type ForwardedRequest = Extract<ClientMessage, { type: 'chat' | 'raiseHand' | 'takeSeat' | 'leaveSeat' | 'mute' }>;
+
+/** A mirrored session's upstream side, as the session sees it (the school relay's link implements it). */
+export interface UpstreamControl {
+  /** Carry a local participant's request upstream as that person; resolves when the upstream accepted it. */
+  forward(p: Participant, request: ForwardedRequest): Promise<void>;
+  /** The upstream's view for the local state (its participants, with local people under their local ids). */
+  mirrorState(local: readonly Participant[]): Partial<StateMessage> | undefined;
+  /** The discussion so far, as the upstream keeps it. */
+  chatHistory(): ChatMessage[];
+  /** A local participant left. */
+  left(p: Participant): void;
+}
+
 export interface JoinRequest {
   readonly name: string;
   readonly venue: string;
   readonly role: Role;
   readonly monitor?: boolean;
+  /** Acts for someone at a school relay: listed, but sent no media (see the protocol's `join.proxy`). */
+  readonly proxy?: boolean;
   readonly send: (message: ServerMessage) => void;
   readonly disconnect: (reason: string) => void;
 }
@@ -72,6 +91,8 @@ export class LiveSession {
    * published locally; `undefined` for an ordinary session.
    */
   #upstream: { source: ProgramSource | undefined; link: 'connected' | 'reconnecting'; venue: string | null } | undefined;
+  /** How local requests reach the upstream relay (cascade), once the link is set up. */
+  upstreamControl: UpstreamControl | undefined;
   #step: number | null;
   #closed = false;
   #layoutQueued = false;
@@ -113,7 +134,7 @@ export class LiveSession {
   join(req: JoinRequest): Participant {
     if (this.#closed) throw new InvalidStateError('LiveSession');
     const p = new Participant({
-      id: randomUUID(), sessionId: this.info.id, name: req.name, venue: req.venue, role: req.role, monitor: req.monitor ?? false,
+      id: randomUUID(), sessionId: this.info.id, name: req.name, venue: req.venue, role: req.role, monitor: req.monitor ?? false, receives: !req.proxy,
       peerConfig: this.#peerConfig, observer: this.#observer, send: req.send, disconnect: req.disconnect,
       onPublicationsChanged: () => this.#publicationsChanged(),
     });
@@ -127,7 +148,8 @@ export class LiveSession {
       this.#scheduleLayout();
       this.broadcastState();
     }
-    this.chat.history().then((messages) => p.send({ type: 'chatHistory', messages }), (err: unknown) => log('chat history: %O', err));
+    if (this.upstreamControl) p.send({ type: 'chatHistory', messages: this.upstreamControl.chatHistory() });
+    else this.chat.history().then((messages) => p.send({ type: 'chatHistory', messages }), (err: unknown) => log('chat history: %O', err));
     return p;
   }
 
@@ -146,6 +168,27 @@ export class LiveSession {
     this.#chooseMain();
     this.#scheduleLayout();
     this.broadcastState();
+  }
+
+  /** Cascade: the upstream host granted (or took back) a local participant's seat; the relay did the checks. */
+  applyUpstreamSeat(p: Participant, granted: boolean): void {
+    if (granted === p.seat) return;
+    if (granted) {
+      p.seat = true;
+      p.hand = false;
+      p.role = 'speaker';
+      this.#scheduleLayout();
+      this.broadcastState();
+    } else {
+      this.leaveSeat(p);
+    }
+    p.send({ type: 'seat', granted });
+  }
+
+  /** Cascade: a discussion message from upstream, to everyone here. */
+  deliverChat(message: ChatMessage): void {
+    const out: ServerMessage = { type: 'chat', message };
+    for (const o of this.participants.values()) o.send(out);
   }
 
   takeSeat(p: Participant): void {
@@ -223,6 +266,7 @@ export class LiveSession {
   leave(p: Participant): void {
     if (!this.participants.delete(p.id)) return;
     p.close();
+    this.upstreamControl?.left(p);
     this.#status.unwatch(p);
     this.chat.forget(p.id);
     if (this.#pushedPeerId === p.id) this.#pushedPeerId = null;
@@ -354,6 +398,7 @@ export class LiveSession {
       rundown: { steps: [...this.rundown], current: this.#step },
       selfSeat: this.selfSeat, recording: this.recording,
       ...(this.#upstream ? { upstream: this.#upstream.link } : {}),
+      ...this.upstreamControl?.mirrorState([...this.participants.values()].filter((p) => !p.monitor)),
     };
   }
 

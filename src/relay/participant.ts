@@ -23,6 +23,8 @@ export interface ParticipantInit {
   readonly role: Role;
   /** A monitor (CLI tools): no media, not listed, not counted. */
   readonly monitor?: boolean;
+  /** Whether the relay sends this participant media (false for a school relay's proxy; default true). */
+  readonly receives?: boolean;
   readonly peerConfig: Partial<PeerConfig>;
   readonly observer: RelayObserver;
   /** Deliver a message to this participant's client (the signaling connection). */
@@ -156,7 +158,7 @@ export class Participant {
 
   /** Point this participant's slots at the layout, adding m-lines (and renegotiating) when it needs more. */
   async applyLayout(layout: Layout): Promise<void> {
-    if (this.#closed || this.monitor) return;
+    if (this.#closed || this.monitor || this.#init.receives === false) return;
     let added = false;
     if (!this.#subscriber) {
       this.#subscriber = this.#createSubscriber();

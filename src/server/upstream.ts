@@ -9,11 +9,13 @@ import { hostname } from 'node:os';
 import { ParticipantClient, type ReceivedTrack } from '../client/participant-client.js';
 import { JiaoyanError, RefusedError, RuntimeError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import type { LiveSession, SessionDescriptor } from '../relay/live-session.js';
+import type { ForwardedRequest, LiveSession, SessionDescriptor, UpstreamControl } from '../relay/live-session.js';
+import type { Participant } from '../relay/participant.js';
 import type { MediaKind } from '../relay/packet-source.js';
 import { Publication } from '../relay/publication.js';
 import type { Relay } from '../relay/relay.js';
-import { normaliseCode } from '../signaling/protocol.js';
+import { normaliseCode, type ChatMessage, type ServerMessage } from '../signaling/protocol.js';
+import { UpstreamProxies } from './upstream-proxies.js';
 
 const log = logger('server:upstream');
 
@@ -33,8 +35,10 @@ export interface UpstreamOptions {
 /** The peer id of the upstream program inside a mirrored session (never a local participant's). */
 const UPSTREAM_PEER = 'upstream';
 
+type StateMessage = Extract<ServerMessage, { type: 'state' }>;
+
 /** One mirrored session: the link to its upstream copy, kept up while the relay runs. */
-class UpstreamLink {
+class UpstreamLink implements UpstreamControl {
   readonly info: SessionDescriptor;
   readonly #opts: UpstreamOptions;
   readonly #relay: Relay;
@@ -44,6 +48,9 @@ class UpstreamLink {
   #attempt = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  #connected = false;
+  readonly #proxies: UpstreamProxies;
+  readonly #unfollow: () => void;
   /** Times the link came back after a drop. */
   reconnects = 0;
 
@@ -52,7 +59,47 @@ class UpstreamLink {
     this.#opts = opts;
     this.#relay = relay;
     this.#client = client;
+    this.#proxies = new UpstreamProxies({ url: opts.url, code: info.code, ...(opts.ca ? { ca: opts.ca } : {}) }, () => this.session);
+    const follow = (sessionId: string) => {
+      if (sessionId === info.id) this.#proxies.sync();
+    };
+    relay.observer.on('sessionChanged', follow);
+    this.#unfollow = () => relay.observer.off('sessionChanged', follow);
     this.#attach(client);
+  }
+
+  // ── UpstreamControl: what local people do goes upstream through their proxies ──────────────────────────────
+
+  async forward(p: Participant, request: ForwardedRequest): Promise<void> {
+    if (!this.#connected) throw new RuntimeError('UPSTREAM_UNREACHABLE', { url: this.#opts.url, detail: 'reconnecting' });
+    const proxy = await this.#proxies.for(p);
+    if (request.type === 'chat') return proxy.request(request);
+    if (request.type === 'takeSeat') return proxy.takeSeat(); // the seat itself arrives as a `seat` event
+    proxy.send(request);
+  }
+
+  mirrorState(local: readonly Participant[]): Partial<StateMessage> | undefined {
+    const st = this.#client.lastState;
+    if (!st) return undefined;
+    const ids = this.#proxies.localIds();
+    const me = this.#client.joined.peerId;
+    const proxied = new Set(ids.values());
+    const participants = [
+      ...st.participants.filter((q) => q.peerId !== me).map((q) => (ids.has(q.peerId) ? { ...q, peerId: ids.get(q.peerId)! } : q)),
+      ...local.filter((p) => !proxied.has(p.id)).map((p) => ({
+        peerId: p.id, name: p.name, venue: p.venue, role: p.role, seat: p.seat, publishing: p.publishing, muted: { ...p.muted }, hand: p.hand,
+      })),
+    ];
+    const mainPeerId = st.mainPeerId === null ? null : ids.get(st.mainPeerId) ?? st.mainPeerId;
+    return { participants, mainPeerId, pendingVenue: st.pendingVenue, seats: st.seats, rundown: st.rundown, selfSeat: st.selfSeat, recording: st.recording };
+  }
+
+  chatHistory(): ChatMessage[] {
+    return [...this.#client.chat];
+  }
+
+  left(p: Participant): void {
+    this.#proxies.release(p.id);
   }
 
   get session(): LiveSession {
@@ -63,15 +110,21 @@ class UpstreamLink {
     this.#client = client;
     this.#venue = client.lastState?.mainVenue ?? null;
     this.#publications = new Map();
+    this.#connected = true;
+    this.session.upstreamControl = this;
     this.session.setUpstream(undefined, 'connected', this.#venue);
     const [every, silence] = this.#opts.heartbeatMs ?? [2000, 6000];
     client.heartbeat(every, silence);
     client.on('track', (t) => this.#onTrack(client, t));
     for (const t of client.tracks) this.#onTrack(client, t);
     client.on('state', (st) => {
-      if (client !== this.#client || st.mainVenue === this.#venue) return;
+      if (client !== this.#client) return;
+      if (st.mainVenue === this.#venue) return this.session.broadcastState(); // hands, seats, people upstream
       this.#venue = st.mainVenue;
       this.#publish(); // the label changes; the stream (the upstream's program) is the same one
+    });
+    client.on('chat', (message) => {
+      if (client === this.#client) this.session.deliverChat(message);
     });
     client.on('ended', (reason) => {
       if (client !== this.#client) return;
@@ -100,6 +153,7 @@ class UpstreamLink {
   }
 
   #dropped(): void {
+    this.#connected = false;
     for (const p of this.#publications.values()) p.close();
     this.#publications.clear();
     this.session.setUpstream(undefined, 'reconnecting', this.#venue);
@@ -146,6 +200,8 @@ class UpstreamLink {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#unfollow();
+    this.#proxies.close();
     for (const p of this.#publications.values()) p.close();
     this.#publications.clear();
     this.#client.close();

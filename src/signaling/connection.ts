@@ -2,11 +2,14 @@
 // the relay's session, and answers errors to that peer only — nothing a peer sends can disturb another.
 import { describeError, JiaoyanError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
-import type { LiveSession, SessionDescriptor } from '../relay/live-session.js';
+import type { ForwardedRequest, LiveSession, SessionDescriptor } from '../relay/live-session.js';
 import type { Participant } from '../relay/participant.js';
 import type { Relay } from '../relay/relay.js';
 import { WS_CLOSE, wsCloseCode, wsCloseReason } from './close-codes.js';
 import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+
+/** What a mirrored session carries upstream (see LiveSession.upstreamControl). */
+const FORWARDED = new Set<ClientMessage['type']>(['chat', 'raiseHand', 'takeSeat', 'leaveSeat', 'mute']);
 
 const log = logger('signaling');
 
@@ -110,6 +113,14 @@ export class SignalingConnection {
     const p = this.#participant;
     const s = this.#session;
     if (!p || !s) throw new RefusedError('NOT_JOINED');
+    // A session mirrored from an upstream relay (cascade): hands, seats, discussion and one's own mute go there.
+    if (s.upstreamControl && FORWARDED.has(m.type)) {
+      await s.upstreamControl.forward(p, m as ForwardedRequest);
+      if (m.type === 'mute') s.setMuted(p, m.kind, m.muted);
+      if (m.type === 'leaveSeat') s.leaveSeat(p);
+      if (m.type === 'chat') this.#send({ type: 'ack', ref: m.type });
+      return;
+    }
     switch (m.type) {
       case 'takeSeat':
         s.takeSeat(p);
@@ -182,7 +193,7 @@ export class SignalingConnection {
     const pending: ServerMessage[] = [];
     let ready = false;
     const participant = session.join({
-      name: m.name, venue: m.venue, role, monitor: m.monitor ?? false,
+      name: m.name, venue: m.venue, role, monitor: m.monitor ?? false, proxy: m.proxy ?? false,
       send: (msg) => (ready ? this.#send(msg) : pending.push(msg)),
       disconnect: (reason) => this.#terminate(WS_CLOSE.normal, reason),
     });

@@ -26,6 +26,11 @@ export const clientMessage = z.discriminatedUnion('type', [
      * `state`, `chat` and — with the host key — a `status` snapshot every second.
      */
     monitor: z.boolean().optional(),
+    /**
+     * Join on behalf of someone at a school relay (cascade): listed and acting like anyone (hand, seat, chat,
+     * publishing), but sent no media — the school relay already receives the program once for everybody.
+     */
+    proxy: z.boolean().optional(),
   }),
   /** Ask for a seat (speaker role); refused when full or not allowed. */
   z.object({ type: z.literal('takeSeat') }),

@@ -47,13 +47,56 @@ describe('school relay cascading from a county relay', () => {
     expect([...countySession.participants.values()].map((p) => p.name).sort()).toEqual(['三小中继', '王老师']);
     expect(school.running.upstream!.links()).toEqual([{ code: s.code.replace(/-/g, ''), sessionId: s.id, reconnects: 0 }]);
 
-    // Seats and hosting happen upstream; unknown codes are refused by the upstream.
-    await expect(viewers[0]!.request({ type: 'chat', text: '你好' })).resolves.toBeUndefined();
-    const seatRefusal = new Promise<{ code: string }>((resolve) => viewers[0]!.once('error', resolve));
-    viewers[0]!.send({ type: 'takeSeat' });
-    expect((await seatRefusal).code).toBe('SEATS_UPSTREAM');
+    // Hosting happens upstream; unknown codes are refused by the upstream.
+    // Asking for a seat goes upstream, whose rules answer (a lesson's seat is granted by the host).
+    await expect(viewers[0]!.takeSeat()).rejects.toMatchObject({ code: 'SEAT_BY_HOST' });
     await expect(join2(school, s.code, '主持', '三小', s.hostKey)).rejects.toMatchObject({ code: 'HOST_UPSTREAM' });
     await expect(join2(school, '111-222-333', '某', '三小')).rejects.toMatchObject({ code: 'CODE_UNKNOWN' });
+  });
+
+  it('carries hands, seats, the discussion and a local speaker upstream; the county host runs them as anyone', async () => {
+    const county = await relay();
+    const school = await schoolRelay(county);
+    const s = await createSession(county, { title: '县级教研会', kind: 'meeting' });
+    const host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
+    const hostClip = await publishClip(host);
+    cleanups.push(hostClip);
+    const watcher = await join2(county, s.code, '赵老师', '一小');
+    const li = await join2(school, s.code, '李老师', '三小');
+    const classmate = await join2(school, s.code, '陈老师', '三小');
+    await li.stateWhere((st) => st.mainVenue === '县教研室');
+
+    // A hand raised at the school is a hand at the county, under the teacher's own name and venue.
+    li.send({ type: 'raiseHand', raised: true });
+    await host.stateWhere((st) => st.participants.some((q) => q.name === '李老师' && q.venue === '三小' && q.hand));
+    const liUpstream = host.lastState!.participants.find((q) => q.name === '李老师')!.peerId;
+    expect(host.lastState!.participants.map((q) => q.name)).not.toContain('陈老师'); // only those who act are proxied
+    // The school sees the county's people, with its own under their local ids.
+    await li.stateWhere((st) => st.participants.some((q) => q.peerId === li.joined.peerId && q.hand) && st.participants.some((q) => q.name === '赵老师'));
+
+    // The county host grants the seat; it arrives at the school and the teacher speaks from there.
+    const granted = new Promise<boolean>((resolve) => li.once('seat', resolve));
+    await host.request({ type: 'grantSeat', peerId: liUpstream });
+    expect(await granted).toBe(true);
+    const liClip = await publishClip(li);
+    cleanups.push(liClip);
+    await host.stateWhere((st) => st.participants.some((q) => q.peerId === liUpstream && q.publishing));
+    await host.request({ type: 'pushVenue', venue: '三小' });
+    await watcher.stateWhere((st) => st.mainVenue === '三小' && st.pendingVenue === null, 30_000);
+    const before = total(watcher, 'video');
+    await until(() => total(watcher, 'video') > before + 60, 'the school speaker reaches a county viewer');
+
+    // The discussion: written at the school, read at the county and by the classmate (once).
+    await li.request({ type: 'chat', text: '我们学校的做法是先小组讨论' });
+    await until(() => host.chat.some((m) => m.text === '我们学校的做法是先小组讨论' && m.from === '李老师'), 'the message at the county');
+    await until(() => classmate.chat.some((m) => m.text === '我们学校的做法是先小组讨论'), 'the message at the school');
+    await host.request({ type: 'chat', text: '很好' });
+    await until(() => classmate.chat.some((m) => m.text === '很好' && m.from === '王老师'), 'the county host heard at the school');
+    expect(classmate.chat.filter((m) => m.text === '我们学校的做法是先小组讨论')).toHaveLength(1);
+
+    // When the teacher leaves the school relay, the proxy leaves the county too.
+    li.close();
+    await host.stateWhere((st) => !st.participants.some((q) => q.name === '李老师'));
   });
 
   it('cascades two levels deep: county → town → school, one copy on each link', async () => {
