@@ -47,7 +47,9 @@ export interface SessionHooks {
 type StateMessage = Extract<ServerMessage, { type: 'state' }>;
 
 /** Requests a school relay carries upstream for its local participants (cascade). */
-export type ForwardedRequest = Extract<ClientMessage, { type: 'chat' | 'raiseHand' | 'takeSeat' | 'leaveSeat' | 'mute' }>;
+export type ForwardedRequest = Extract<ClientMessage, {
+  type: 'chat' | 'raiseHand' | 'takeSeat' | 'leaveSeat' | 'mute' | 'pushVenue' | 'nextStep' | 'grantSeat' | 'revokeSeat' | 'muteParticipant' | 'removeParticipant' | 'record';
+}>;
 
 /** A mirrored session's upstream side, as the session sees it (the school relay's link implements it). */
 export interface UpstreamControl {
@@ -59,6 +61,12 @@ export interface UpstreamControl {
   chatHistory(): ChatMessage[];
   /** A local participant left. */
   left(p: Participant): void;
+  /**
+   * Someone joining here with a host key: their proxy joins upstream with it (the upstream checks the key and
+   * refuses a wrong one). Resolves with a handle for `bindHost` once the participant exists here.
+   */
+  admitHost(name: string, venue: string, hostKey: string): Promise<unknown>;
+  bindHost(p: Participant, admission: unknown): void;
 }
 
 export interface JoinRequest {

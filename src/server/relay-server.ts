@@ -195,7 +195,6 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       return resolveUpstream(code, ip);
     },
     isHostKey: (sessionId, key) => {
-      if (upstream?.mirrors(sessionId)) throw new RefusedError('HOST_UPSTREAM', { url: upstream.url });
       const s = sessions.find(sessionId);
       return !!s && sameSecret(hashSecret(key), s.hostKeyHash);
     },

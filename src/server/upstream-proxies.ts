@@ -62,14 +62,29 @@ export class UpstreamProxies {
     this.#session = session;
   }
 
+  #connect(name: string, venue: string, hostKey?: string): Promise<ParticipantClient> {
+    return ParticipantClient.connect({
+      relay: this.#target.url, code: this.#target.code, name, venue, proxy: true, connectTimeoutMs: 5000,
+      ...(hostKey ? { hostKey } : {}), ...(this.#target.ca ? { ca: this.#target.ca } : {}),
+    });
+  }
+
+  /** A host joining here: their proxy joins upstream with the host key first (a wrong key is refused there). */
+  admitHost(name: string, venue: string, hostKey: string): Promise<ParticipantClient> {
+    return this.#connect(name, venue, hostKey);
+  }
+
+  /** The admitted host's proxy now acts for the local participant `p`. */
+  adopt(p: Participant, client: ParticipantClient): void {
+    this.#proxies.set(p.id, Promise.resolve(client));
+    this.#wire(p, client);
+  }
+
   /** The proxy acting for a local participant (joined upstream on first use). */
   for(p: Participant): Promise<ParticipantClient> {
     let pending = this.#proxies.get(p.id);
     if (!pending) {
-      pending = ParticipantClient.connect({
-        relay: this.#target.url, code: this.#target.code, name: p.name, venue: p.venue, proxy: true, connectTimeoutMs: 5000,
-        ...(this.#target.ca ? { ca: this.#target.ca } : {}),
-      });
+      pending = this.#connect(p.name, p.venue);
       this.#proxies.set(p.id, pending);
       pending.then((client) => this.#wire(p, client), () => this.#proxies.delete(p.id));
     }
@@ -95,6 +110,13 @@ export class UpstreamProxies {
     });
   }
 
+  /** Local peer id → upstream peer id, for the people acting through a proxy. */
+  upstreamIds(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [localId, client] of this.#ready) out.set(localId, client.joined.peerId);
+    return out;
+  }
+
   /** Upstream peer id → local peer id, for the people acting through a proxy. */
   localIds(): Map<string, string> {
     const out = new Map<string, string>();
@@ -110,7 +132,7 @@ export class UpstreamProxies {
       const sources = new Map<MediaKind, PacketSource>(p?.publications ?? []);
       const up = this.#upward.get(id);
       const same = up && sources.size === up.sources.size && [...sources].every(([k, s]) => up.sources.get(k) === s);
-      if (!p || !p.seat || sources.size === 0) {
+      if (!p || (!p.seat && p.role !== 'host') || sources.size === 0) {
         if (up) this.#stopUpward(id, client);
         continue;
       }

@@ -73,9 +73,32 @@ class UpstreamLink implements UpstreamControl {
   async forward(p: Participant, request: ForwardedRequest): Promise<void> {
     if (!this.#connected) throw new RuntimeError('UPSTREAM_UNREACHABLE', { url: this.#opts.url, detail: 'reconnecting' });
     const proxy = await this.#proxies.for(p);
-    if (request.type === 'chat') return proxy.request(request);
-    if (request.type === 'takeSeat') return proxy.takeSeat(); // the seat itself arrives as a `seat` event
-    proxy.send(request);
+    switch (request.type) {
+      case 'chat':
+      case 'pushVenue':
+      case 'nextStep':
+      case 'record':
+        return proxy.request(request);
+      case 'grantSeat':
+      case 'revokeSeat':
+      case 'muteParticipant':
+      case 'removeParticipant':
+        // Someone here acting through a proxy is known upstream by the proxy's id; anyone else by their own.
+        return proxy.request({ ...request, peerId: this.#proxies.upstreamIds().get(request.peerId) ?? request.peerId });
+      case 'takeSeat':
+        return proxy.takeSeat(); // the seat itself arrives as a `seat` event
+      default:
+        proxy.send(request);
+    }
+  }
+
+  async admitHost(name: string, venue: string, hostKey: string): Promise<unknown> {
+    if (!this.#connected) throw new RuntimeError('UPSTREAM_UNREACHABLE', { url: this.#opts.url, detail: 'reconnecting' });
+    return this.#proxies.admitHost(name, venue, hostKey);
+  }
+
+  bindHost(p: Participant, admission: unknown): void {
+    this.#proxies.adopt(p, admission as ParticipantClient);
   }
 
   mirrorState(local: readonly Participant[]): Partial<StateMessage> | undefined {
@@ -232,11 +255,6 @@ export class Upstream {
 
   get url(): string {
     return this.#opts.url;
-  }
-
-  /** Whether a session id is one mirrored from upstream. */
-  mirrors(sessionId: string): boolean {
-    return [...this.#links.values()].some((l) => l.info.id === sessionId);
   }
 
   /** Mirrored sessions with their link's reconnect count (for status). */

@@ -9,7 +9,11 @@ import { WS_CLOSE, wsCloseCode, wsCloseReason } from './close-codes.js';
 import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
 
 /** What a mirrored session carries upstream (see LiveSession.upstreamControl). */
-const FORWARDED = new Set<ClientMessage['type']>(['chat', 'raiseHand', 'takeSeat', 'leaveSeat', 'mute']);
+const FORWARDED = new Set<ClientMessage['type']>([
+  'chat', 'raiseHand', 'takeSeat', 'leaveSeat', 'mute',
+  'pushVenue', 'nextStep', 'grantSeat', 'revokeSeat', 'muteParticipant', 'removeParticipant', 'record',
+]);
+const HOST_REQUESTS = new Set<ClientMessage['type']>(['pushVenue', 'nextStep', 'grantSeat', 'revokeSeat', 'muteParticipant', 'removeParticipant', 'record']);
 
 const log = logger('signaling');
 
@@ -115,10 +119,11 @@ export class SignalingConnection {
     if (!p || !s) throw new RefusedError('NOT_JOINED');
     // A session mirrored from an upstream relay (cascade): hands, seats, discussion and one's own mute go there.
     if (s.upstreamControl && FORWARDED.has(m.type)) {
+      if (HOST_REQUESTS.has(m.type) && p.role !== 'host') throw new RefusedError('HOST_ONLY');
       await s.upstreamControl.forward(p, m as ForwardedRequest);
       if (m.type === 'mute') s.setMuted(p, m.kind, m.muted);
       if (m.type === 'leaveSeat') s.leaveSeat(p);
-      if (m.type === 'chat') this.#send({ type: 'ack', ref: m.type });
+      if (m.type === 'chat' || HOST_REQUESTS.has(m.type)) this.#send({ type: 'ack', ref: m.type });
       return;
     }
     switch (m.type) {
@@ -185,7 +190,12 @@ export class SignalingConnection {
     if (this.#participant) throw new RefusedError('ALREADY_JOINED');
     const info = await this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip);
     if (this.#closed) return;
-    if (m.hostKey !== undefined && !this.#deps.gate.isHostKey(info.id, m.hostKey)) throw new RefusedError('HOST_KEY_WRONG');
+    // A session mirrored from upstream (cascade) exists already: the upstream relay checks a host key, through
+    // the host's proxy. Otherwise the key is checked here, before the live session is opened.
+    const control = this.#deps.relay.sessions.get(info.id)?.upstreamControl;
+    const hostAdmission = m.hostKey !== undefined && control ? await control.admitHost(m.name, m.venue, m.hostKey) : undefined;
+    if (this.#closed) return;
+    if (m.hostKey !== undefined && !control && !this.#deps.gate.isHostKey(info.id, m.hostKey)) throw new RefusedError('HOST_KEY_WRONG');
     const session = this.#deps.relay.session(info);
     this.#session = session;
     const role = m.hostKey !== undefined ? 'host' : 'viewer';
@@ -198,6 +208,7 @@ export class SignalingConnection {
       disconnect: (reason) => this.#terminate(WS_CLOSE.normal, reason),
     });
     this.#participant = participant;
+    if (hostAdmission !== undefined) control!.bindHost(participant, hostAdmission);
     this.#send({ type: 'joined', peerId: participant.id, role, session: { id: info.id, title: info.title, kind: info.kind, seats: info.seats, venues: [...info.venues] } });
     ready = true;
     for (const msg of pending) this.#send(msg);

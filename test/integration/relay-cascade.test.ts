@@ -47,10 +47,10 @@ describe('school relay cascading from a county relay', () => {
     expect([...countySession.participants.values()].map((p) => p.name).sort()).toEqual(['三小中继', '王老师']);
     expect(school.running.upstream!.links()).toEqual([{ code: s.code.replace(/-/g, ''), sessionId: s.id, reconnects: 0 }]);
 
-    // Hosting happens upstream; unknown codes are refused by the upstream.
+    // The upstream checks host keys; unknown codes are refused by the upstream.
     // Asking for a seat goes upstream, whose rules answer (a lesson's seat is granted by the host).
     await expect(viewers[0]!.takeSeat()).rejects.toMatchObject({ code: 'SEAT_BY_HOST' });
-    await expect(join2(school, s.code, '主持', '三小', s.hostKey)).rejects.toMatchObject({ code: 'HOST_UPSTREAM' });
+    await expect(join2(school, s.code, '主持', '三小', 'k'.repeat(32))).rejects.toMatchObject({ code: 'HOST_KEY_WRONG' });
     await expect(join2(school, '111-222-333', '某', '三小')).rejects.toMatchObject({ code: 'CODE_UNKNOWN' });
   });
 
@@ -97,6 +97,34 @@ describe('school relay cascading from a county relay', () => {
     // When the teacher leaves the school relay, the proxy leaves the county too.
     li.close();
     await host.stateWhere((st) => !st.participants.some((q) => q.name === '李老师'));
+  });
+
+  it('lets a host at the school relay run the county session: push the main venue, grant a seat', async () => {
+    const county = await relay();
+    const school = await schoolRelay(county);
+    const s = await createSession(county, { title: '多校集体备课', kind: 'prep' });
+    const a = await join2(county, s.code, '周老师', '一小');
+    await a.takeSeat();
+    const aClip = await publishClip(a);
+    cleanups.push(aClip);
+    const b = await join2(county, s.code, '吴老师', '二小');
+    await b.takeSeat();
+    const bClip = await publishClip(b);
+    cleanups.push(bClip);
+    const c = await join2(county, s.code, '郑老师', '四小');
+    await c.stateWhere((st) => st.mainVenue === '一小');
+
+    const host = await join2(school, s.code, '王主任', '三小', s.hostKey);
+    expect(host.joined.role).toBe('host');
+    await host.request({ type: 'pushVenue', venue: '二小' });
+    await c.stateWhere((st) => st.mainVenue === '二小' && st.pendingVenue === null);
+    await host.stateWhere((st) => st.mainVenue === '二小');
+    // A county teacher's id, as the school's mirrored state shows it, is the one the county knows.
+    const zheng = host.lastState!.participants.find((q) => q.name === '郑老师')!.peerId;
+    await host.request({ type: 'revokeSeat', peerId: a.joined.peerId });
+    await host.request({ type: 'grantSeat', peerId: zheng });
+    await c.stateWhere((st) => st.participants.some((q) => q.name === '郑老师' && q.seat));
+    await expect(host.request({ type: 'pushVenue', venue: '没有的学校' })).rejects.toMatchObject({ code: expect.stringMatching(/VENUE/) });
   });
 
   it('cascades two levels deep: county → town → school, one copy on each link', async () => {

@@ -4,10 +4,6 @@ export const cascade = {
     en: 'this session comes from the upstream relay: take a seat there (join it directly)',
     zh: '本活动来自上级中继：请直接加入上级中继后再上席位',
   },
-  HOST_UPSTREAM: {
-    en: 'this session comes from the upstream relay {url}: the host joins it there',
-    zh: '本活动来自上级中继 {url}：主持人请在那里加入',
-  },
   UPSTREAM_UNREACHABLE: { en: 'cannot reach the upstream relay {url}: {detail}', zh: '无法连接上级中继 {url}：{detail}' },
   BAD_UPSTREAM: { en: '--upstream must be an http(s) URL of a relay, not {value}', zh: '--upstream 必须是中继的 http(s) 地址，而不是 {value}' },
 } as const;
