@@ -134,12 +134,15 @@ export class Wan {
   }
 }
 
-/** Stop a process (SIGTERM, then SIGKILL after 5 s); resolves when it has exited. */
+/** How long a process may take to stop on SIGTERM before it is killed (a deadline, not a wait). */
+const KILL_AFTER_MS = 5_000;
+
+/** Stop a process (SIGTERM, then SIGKILL after KILL_AFTER_MS); resolves when it has exited. */
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
   await exited;
   clearTimeout(timer);
 }
