@@ -62,7 +62,11 @@ export class RtpSource {
       for (const line of c.toString('utf8').split('\n')) if (line.trim()) src.stderrTail.push(line.trim());
       src.stderrTail.splice(0, Math.max(0, src.stderrTail.length - 20));
     });
+    // ffmpeg would go on looping after this process ends without close() (a test runner's worker exiting).
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
     child.on('exit', (code) => {
+      process.off('exit', orphaned);
       log('ffmpeg exited %s', code);
       if (!src.#closed) opts.onExit?.(code);
     });

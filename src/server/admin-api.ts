@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { RefusedError, UsageError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import { formatCode } from '../signaling/protocol.js';
 import { hashSecret, inviteCode, randomSecret, sameSecret } from '../core/secrets.js';
 import type { Relay } from '../relay/relay.js';
@@ -18,8 +18,8 @@ import { handleAssignmentsApi } from './assignments-api.js';
 import type { AssignmentStore } from '../store/assignment-store.js';
 import { linkToken } from './playback.js';
 import type { Recordings } from './recordings.js';
+import { parseBody, readJson } from './json-body.js';
 
-const MAX_BODY = 64 * 1024;
 
 const createBody = z.object({
   title: z.string().trim().min(1).max(200),
@@ -46,21 +46,6 @@ export interface AdminApiDeps {
   readonly assignments: AssignmentStore;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new UsageError('BAD_REQUEST', { detail: 'body too large' });
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch (err) {
-    throw new UsageError('BAD_REQUEST', { detail: (err as Error).message });
-  }
-}
-
 function authorised(req: IncomingMessage, token: string): boolean {
   const h = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(h);
@@ -76,15 +61,14 @@ export function sessionView(s: StoredSession, baseUrl: string, participants?: nu
 }
 
 async function createSession(deps: AdminApiDeps, body: unknown) {
-  const r = createBody.safeParse(body);
-  if (!r.success) throw new UsageError('BAD_REQUEST', { detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-  const kind = deps.kinds.get(r.data.kind ?? 'meeting');
+  const data = parseBody(createBody, body);
+  const kind = deps.kinds.get(data.kind ?? 'meeting');
   let code = inviteCode();
   while (deps.sessions.byCode(code)) code = inviteCode();
   const hostKey = randomSecret(24);
   const stored: StoredSession = {
-    id: randomUUID(), code, title: r.data.title, kind: kind.name, seats: r.data.seats ?? kind.seats,
-    venues: r.data.venues ?? [...kind.venues], record: r.data.record ?? false, selfSeat: r.data.selfSeat ?? kind.selfSeat,
+    id: randomUUID(), code, title: data.title, kind: kind.name, seats: data.seats ?? kind.seats,
+    venues: data.venues ?? [...kind.venues], record: data.record ?? false, selfSeat: data.selfSeat ?? kind.selfSeat,
     hostKeyHash: hashSecret(hostKey), createdAt: new Date().toISOString(),
   };
   await deps.sessions.add(stored);

@@ -4,11 +4,12 @@
 // time, late, or not at all.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { RefusedError, UsageError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import type { Assignee, Assignment, AssignmentStore } from '../store/assignment-store.js';
 import type { RecordingCatalogue } from '../store/recording-catalogue.js';
 import { totalLength } from '../store/watched-ranges.js';
 import { sendJson } from './http-errors.js';
+import { parseBody } from './json-body.js';
 
 const createBody = z.object({
   recording: z.string().regex(/^[0-9a-f-]{36}$/),
@@ -51,17 +52,11 @@ export function assignmentView(a: Assignment, catalogue: RecordingCatalogue, now
   };
 }
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new UsageError('BAD_REQUEST', { detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-  return r.data;
-}
-
 /** Handle `/api/assignments…` (the caller has checked the admin token); false when the path is not one. */
 export async function handleAssignmentsApi(req: IncomingMessage, res: ServerResponse, url: URL, deps: AssignmentsApiDeps): Promise<boolean> {
   const path = url.pathname;
   if (path === '/api/assignments' && req.method === 'POST') {
-    const body = parse(createBody, await deps.readJson(req));
+    const body = parseBody(createBody, await deps.readJson(req));
     const rec = deps.catalogue.get(body.recording);
     if (!rec) throw new RefusedError('RECORDING_UNKNOWN', { id: body.recording });
     const names = [...new Set(body.to)];

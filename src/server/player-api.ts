@@ -13,6 +13,7 @@ import { totalLength } from '../store/watched-ranges.js';
 import { sendJson } from './http-errors.js';
 import { accessAuthor, accessKey, type PlayAccess } from './play-access.js';
 import { FailureLimiter } from './rate-limit.js';
+import { parseBody, readJson } from './json-body.js';
 
 const MAX_BODY = 16 * 1024;
 /** Longest lesson a time may point into (seconds): 24 h. */
@@ -33,27 +34,6 @@ export type PlayerAction = 'progress' | 'notes';
 export interface PlayerApiDeps {
   readonly assignments: AssignmentStore;
   readonly notes: NoteStore;
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new UsageError('BAD_REQUEST', { detail: 'body too large' });
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-  } catch (err) {
-    throw new UsageError('BAD_REQUEST', { detail: (err as Error).message });
-  }
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new UsageError('BAD_REQUEST', { detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-  return r.data;
 }
 
 export class PlayerApi {
@@ -78,7 +58,7 @@ export class PlayerApi {
   async #progress(req: IncomingMessage, res: ServerResponse, rec: Recording, access: PlayAccess): Promise<void> {
     if (access.kind !== 'personal') throw new RefusedError('LINK_INVALID');
     this.#take(this.#reports, access);
-    const { ranges } = parse(progressBody, await readJson(req));
+    const { ranges } = parseBody(progressBody, await readJson(req, MAX_BODY));
     const duration = rec.duration ?? 0;
     const { assignee, added } = await this.#deps.assignments.report(access.assignment.id, access.assignee.tokenHash, ranges, duration);
     const watched = totalLength(assignee.watched);
@@ -97,7 +77,7 @@ export class PlayerApi {
   async #addNote(req: IncomingMessage, res: ServerResponse, rec: Recording, access: PlayAccess): Promise<void> {
     this.#take(this.#notePosts, access);
     const duration = rec.duration ?? MAX_SECONDS;
-    const body = parse(noteBody(duration), await readJson(req));
+    const body = parseBody(noteBody(duration), await readJson(req, MAX_BODY));
     const [note] = await this.#deps.notes.add([{ recording: rec.id, at: Math.min(body.at, duration), tag: body.tag, text: body.text, by: accessAuthor(access) }]);
     sendJson(res, 201, note);
   }

@@ -3,11 +3,12 @@
 // recording, each message at its offset in the file.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { RefusedError, UsageError } from '../core/errors.js';
+import { RefusedError } from '../core/errors.js';
 import type { ChatLog } from '../store/chat-log.js';
 import type { Recording, RecordingCatalogue } from '../store/recording-catalogue.js';
 import { sendJson } from './http-errors.js';
 import type { Recordings } from './recordings.js';
+import { parseBody } from './json-body.js';
 
 const edit = z.object({
   title: z.string().trim().min(1).max(200).optional(),
@@ -33,12 +34,6 @@ async function chatDuring(chat: ChatLog, r: Recording): Promise<{ offset: number
   return (await chat.all(r.sessionId))
     .filter((m) => Date.parse(m.at) >= start && Date.parse(m.at) <= end)
     .map((m) => ({ offset: Math.round((Date.parse(m.at) - start) / 100) / 10, from: m.from, venue: m.venue, text: m.text, at: m.at }));
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new UsageError('BAD_REQUEST', { detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-  return r.data;
 }
 
 /** Recordings matching the query's teacher, subject, state and date range (from/to: YYYY-MM-DD, inclusive). */
@@ -71,7 +66,7 @@ export async function handleRecordingsApi(req: IncomingMessage, res: ServerRespo
     return true;
   }
   if (!action && req.method === 'PATCH') {
-    const change = parse(edit, await deps.readJson(req));
+    const change = parseBody(edit, await deps.readJson(req));
     sendJson(res, 200, await deps.catalogue.update(id, (r) => Object.assign(r, change)));
     return true;
   }
@@ -80,7 +75,7 @@ export async function handleRecordingsApi(req: IncomingMessage, res: ServerRespo
       await deps.recordings.repair(id);
       sendJson(res, 200, deps.catalogue.get(id));
     } else if (action === 'reject') {
-      const { reason } = parse(reject, await deps.readJson(req));
+      const { reason } = parseBody(reject, await deps.readJson(req));
       sendJson(res, 200, await deps.catalogue.transition(id, 'rejected', 'admin', reason));
     } else {
       sendJson(res, 200, await deps.catalogue.transition(id, action === 'approve' ? 'approved' : 'published', 'admin'));

@@ -15,6 +15,7 @@ import { MAX_CHUNK_BYTES, MAX_UPLOAD_BYTES, UPLOAD_FILE, UploadStore, uploadId }
 import { UploadTokens } from '../store/upload-tokens.js';
 import { sendJson } from './http-errors.js';
 import { importUpload } from './upload-import.js';
+import { parseBody } from './json-body.js';
 
 const ID = /^[0-9a-f-]{36}$/;
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -51,12 +52,6 @@ function storesOf(catalogue: RecordingCatalogue): { uploads: UploadStore; tokens
     stores.set(catalogue, s);
   }
   return s;
-}
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new UsageError('BAD_REQUEST', { detail: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-  return r.data;
 }
 
 /** Who calls: the admin (any school) or the school of an upload token. */
@@ -109,7 +104,7 @@ export async function handleUploadsApi(req: IncomingMessage, res: ServerResponse
   const [, id, complete, file] = m;
   if (!id) {
     if (req.method !== 'POST') throw new UsageError('METHOD_NOT_ALLOWED', { method: req.method ?? '' });
-    sendJson(res, 200, await create(parse(createBody, await deps.readJson(req)), who, uploads, deps.catalogue));
+    sendJson(res, 200, await create(parseBody(createBody, await deps.readJson(req)), who, uploads, deps.catalogue));
     return true;
   }
   if (!ID.test(id)) throw new RefusedError('UPLOAD_UNKNOWN', { id });

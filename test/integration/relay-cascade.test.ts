@@ -149,8 +149,8 @@ describe('school relay cascading from a county relay', () => {
     const school = await schoolRelay(county);
     const s = await createSession(county, { title: '县级公开课', kind: 'lesson' });
     let host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
-    let clip = await publishClip(host);
-    cleanups.push(() => clip());
+    const clip = await publishClip(host);
+    cleanups.push(clip);
     const viewer = await join2(school, s.code, '李老师', '三小');
     await until(() => total(viewer, 'video') > 30, 'media before the restart');
 
@@ -159,7 +159,8 @@ describe('school relay cascading from a county relay', () => {
     const before = total(viewer, 'video');
     county = await startRelay({ dataDir: countyDir, port, bind: '127.0.0.1' }).then((running) => ({ ...county, running }));
     host = await join2(county, s.code, '王老师', '县教研室', s.hostKey);
-    clip = await publishClip(host);
+    const again = await publishClip(host);
+    cleanups.push(again);
     await viewer.stateWhere((st) => st.upstream === 'connected' && st.mainVenue === '县教研室', 30_000);
     await until(() => total(viewer, 'video') > before + 60 && total(viewer, 'audio') > 0, 'media again, same local connection', 30_000);
     expect(school.running.upstream!.links()[0]!.reconnects).toBeGreaterThanOrEqual(1);
