@@ -69,7 +69,7 @@ describe('record and library commands', () => {
     expect(note).toMatchObject({ at: 1, tag: 'voice', text: '讲到重点时 要放慢, "停一下"' });
     expect((await runCli(['note', 'add', prefix, '--tag', 'hair', 'x'], env)).code).toBe(2);
     const csv = await runCli(['note', 'export', prefix, '--format', 'csv'], env);
-    expect(csv.stdout).toBe('at,tag,text,suggested\n00:00:01.000,voice,"讲到重点时 要放慢, ""停一下""",\n');
+    expect(csv.stdout).toBe('at,tag,text,suggested,by\n00:00:01.000,voice,"讲到重点时 要放慢, ""停一下""",,\n');
     const md = await runCli(['note', 'export', prefix], env);
     expect(md.stdout).toContain('| 00:00:01.000 | voice | 讲到重点时 要放慢, "停一下" |');
     const around = joinPath(r.dataDir, 'note.mp4');

@@ -18,12 +18,13 @@ export function recordingId(dataDir: string, ref: string): string {
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 export function notesAsCsv(notes: readonly Note[]): string {
-  return ['at,tag,text,suggested', ...notes.map((n) => [formatTime(n.at), n.tag, csvCell(n.text), n.suggested ? 'yes' : ''].join(','))].join('\n') + '\n';
+  return ['at,tag,text,suggested,by', ...notes.map((n) => [formatTime(n.at), n.tag, csvCell(n.text), n.suggested ? 'yes' : '', csvCell(n.by ?? '')].join(','))].join('\n') + '\n';
 }
 
 export function notesAsMarkdown(notes: readonly Note[], recording: string): string {
-  const lines = [`# Notes — ${recording}`, '', '| time | tag | note |', '|---|---|---|'];
-  for (const n of notes) lines.push(`| ${formatTime(n.at)} | ${n.tag}${n.suggested ? ' (suggested)' : ''} | ${n.text.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+  const lines = [`# Notes — ${recording}`, '', '| time | tag | note | by |', '|---|---|---|---|'];
+  const cell = (v: string) => v.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  for (const n of notes) lines.push(`| ${formatTime(n.at)} | ${n.tag}${n.suggested ? ' (suggested)' : ''} | ${cell(n.text)} | ${cell(n.by ?? '')} |`);
   return lines.join('\n') + '\n';
 }
 
@@ -43,7 +44,7 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
   if (action === 'list') {
     const recording = args[1] === undefined ? undefined : recordingId(ctx.dataDir, String(args[1]));
     const notes = await store.list(recording);
-    ctx.out.result({ notes }, () => notes.map((n) => `${n.id}  ${n.recording.slice(0, 8)}  ${formatTime(n.at)}  ${n.tag.padEnd(10)} ${n.text}`).join('\n'));
+    ctx.out.result({ notes }, () => notes.map((n) => `${n.id}  ${n.recording.slice(0, 8)}  ${formatTime(n.at)}  ${n.tag.padEnd(10)} ${n.text}${n.by ? `  — ${n.by}` : ''}`).join('\n'));
     return;
   }
   if (action === 'export') {
