@@ -12,7 +12,7 @@ export function sessionSnapshot(client: ParticipantClient, code: string): Sessio
   const stats = new Map((status?.peers ?? []).map((p) => [p.peerId, p]));
   const participants = state.participants.map((p) => {
     const s = stats.get(p.peerId);
-    return s ? { ...p, inKbps: s.inKbps, outKbps: s.outKbps, loss: s.loss, rttMs: s.rttMs, level: s.level } : { ...p };
+    return s ? { ...p, inKbps: s.inKbps, outKbps: s.outKbps, loss: s.loss, rttMs: s.rttMs, level: s.level, layer: s.layer, estimateKbps: s.estimateKbps } : { ...p };
   });
   const { session } = client.joined;
   return {

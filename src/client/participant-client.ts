@@ -1,6 +1,6 @@
 // A headless participant (werift): joins by invite code over the WebSocket, receives what the relay offers,
 // and can publish audio + video tracks. Used by `jiaoyan join`, tests and benchmarks.
-import { MediaStreamTrack, RTCPeerConnection, type RTCRtpReceiver } from 'werift';
+import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import WebSocket from 'ws';
 import { TypedEmitter } from '../core/emitter.js';
 import { remoteError, RuntimeError } from '../core/errors.js';
@@ -8,6 +8,9 @@ import { logger } from '../core/log.js';
 import { clientPeerConfig } from '../relay/media-config.js';
 import { localSdp } from '../relay/negotiation.js';
 import { serverMessage, type ClientMessage, type ServerMessage, type StreamSlot } from '../signaling/protocol.js';
+import { Subscription, type ReceivedTrack } from './subscription.js';
+
+export type { ReceivedTrack } from './subscription.js';
 
 const log = logger('client');
 
@@ -36,16 +39,6 @@ export interface ClientOptions {
   readonly connectTimeoutMs?: number;
 }
 
-export interface ReceivedTrack {
-  readonly mid: string;
-  readonly kind: 'audio' | 'video';
-  readonly slot: 'main' | 'seat';
-  readonly peerId?: string;
-  readonly track: MediaStreamTrack;
-  /** The receiver of the track (keyframe requests, codecs). */
-  readonly receiver?: RTCRtpReceiver;
-}
-
 export type ClientEvents = {
   state: [Msg<'state'>];
   status: [Msg<'status'>];
@@ -65,10 +58,9 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   #keepPercent: number | undefined;
   #publishVideo: 'vp8' | 'h264' = 'vp8';
   #receiveVideo: 'both' | 'vp8' | 'h264' = 'both';
-  #subscriber: RTCPeerConnection | undefined;
+  /** What the relay sends us: the subscribing connection, replaced on a restart (subscription.ts). */
+  readonly #subscription: Subscription;
   #publisher: RTCPeerConnection | undefined;
-  #streams: StreamSlot[] = [];
-  #answeredVersion = 0;
   #closed = false;
   joined!: Msg<'joined'>;
   lastState: Msg<'state'> | undefined;
@@ -77,15 +69,36 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   readonly chat: Msg<'chat'>['message'][] = [];
   #chatHistory: Promise<void>;
   #chatHistoryArrived!: () => void;
-  readonly tracks: ReceivedTrack[] = [];
-  /** Packets received per mid. */
-  readonly received = new Map<string, number>();
 
   private constructor(ws: WebSocket, address: string) {
     super();
     this.#ws = ws;
     this.#address = address;
     this.#chatHistory = new Promise((resolve) => (this.#chatHistoryArrived = resolve));
+    this.#subscription = new Subscription({
+      config: () => ({
+        // audio/red accepted: the relay adds redundancy to the audio while this participant's link loses packets.
+        ...clientPeerConfig(this.#address, this.#receiveVideo, { red: true }),
+        ...(this.#keepPercent !== undefined ? { debug: { inboundPacketLoss: this.#keepPercent } } : {}),
+      }),
+      send: (message) => this.send(message),
+      onTrack: (t) => this.safeEmit('track', t),
+    });
+  }
+
+  /** The tracks of the current subscribing connection (a restart replaces them). */
+  get tracks(): readonly ReceivedTrack[] {
+    return this.#subscription.tracks;
+  }
+
+  /** Packets received per mid, counted on across restarts (a new connection has the same m-lines). */
+  get received(): ReadonlyMap<string, number> {
+    return this.#subscription.received;
+  }
+
+  /** Subscribing connections so far (1 after the first offer; each restart adds one). */
+  get connections(): number {
+    return this.#subscription.connections;
   }
 
   /** Connect and join; rejects with RefusedError (exit 4) for a wrong code or key, RuntimeError when unreachable. */
@@ -176,7 +189,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
         this.safeEmit('state', m);
         break;
       case 'subscribeOffer':
-        this.#answer(m).catch((err: unknown) => log('subscribe failed: %O', err));
+        this.#subscription.answer(m).catch((err: unknown) => log('subscribe failed: %O', err));
         break;
       case 'error':
         this.safeEmit('error', m);
@@ -205,31 +218,6 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
       default:
         break;
     }
-  }
-
-  async #answer(m: Msg<'subscribeOffer'>): Promise<void> {
-    this.#streams = m.streams;
-    // An offer of a version already answered only relabels the streams (docs/protocol.md).
-    if (m.version <= this.#answeredVersion) return;
-    this.#answeredVersion = m.version;
-    if (!this.#subscriber) {
-      const debug = this.#keepPercent !== undefined ? { debug: { inboundPacketLoss: this.#keepPercent } } : {};
-      const pc = new RTCPeerConnection({ ...clientPeerConfig(this.#address, this.#receiveVideo), ...debug });
-      this.#subscriber = pc;
-      pc.onTrack.subscribe((track) => {
-        const t = pc.getTransceivers().find((x) => x.receiver.tracks.includes(track));
-        const mid = t?.mid ?? '';
-        const slot = this.#streams.find((s) => s.mid === mid);
-        track.onReceiveRtp.subscribe(() => this.received.set(mid, (this.received.get(mid) ?? 0) + 1));
-        const rt: ReceivedTrack = { mid, kind: track.kind as 'audio' | 'video', slot: slot?.slot ?? 'main', ...(slot?.peerId ? { peerId: slot.peerId } : {}), track, ...(t ? { receiver: t.receiver } : {}) };
-        this.tracks.push(rt);
-        this.safeEmit('track', rt);
-      });
-    }
-    const pc = this.#subscriber;
-    await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
-    await pc.setLocalDescription(await pc.createAnswer());
-    this.send({ type: 'subscribeAnswer', sdp: await localSdp(pc), version: m.version });
   }
 
   /**
@@ -276,19 +264,12 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
 
   /** Ask the relay for keyframes on every received video track (e.g. when a recording starts). */
   requestKeyframes(): void {
-    const pc = this.#subscriber;
-    if (!pc) return;
-    for (const t of pc.getTransceivers()) {
-      for (const track of t.receiver.tracks) {
-        const ssrc = track.ssrc ?? track.header?.ssrc;
-        if (track.kind === 'video' && ssrc !== undefined) t.receiver.sendRtcpPLI(ssrc).catch((err: unknown) => log('PLI: %O', err));
-      }
-    }
+    this.#subscription.requestKeyframes();
   }
 
   /** Current stream slots (what each received mid carries). */
   get streams(): readonly StreamSlot[] {
-    return this.#streams;
+    return this.#subscription.streams;
   }
 
   async takeSeat(): Promise<void> {
@@ -348,7 +329,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#subscriber?.close().catch((err: unknown) => log('close: %O', err));
+    this.#subscription.close();
     this.#publisher?.close().catch((err: unknown) => log('close: %O', err));
     if (this.#ws.readyState === WebSocket.OPEN || this.#ws.readyState === WebSocket.CONNECTING) this.#ws.close(1000, 'bye');
     this.safeEmit('closed');

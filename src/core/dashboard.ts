@@ -21,6 +21,10 @@ export interface DashboardParticipant {
   readonly rttMs?: number | null;
   /** Speaking level 0..1. */
   readonly level?: number | null;
+  /** The layer this participant's main video gets (l, m, h) or 'audio' (video paused for its link). */
+  readonly layer?: 'l' | 'm' | 'h' | 'audio' | null;
+  /** The relay's estimate of this participant's downlink, kbit/s. */
+  readonly estimateKbps?: number | null;
 }
 
 export interface DashboardChatLine {

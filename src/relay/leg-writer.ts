@@ -41,6 +41,8 @@ export class LegWriter {
   readonly #codecs: () => readonly RTCRtpCodecParameters[];
   #codecsSeen: readonly RTCRtpCodecParameters[] | undefined;
   #pt = new Map<CodecName, number>();
+  /** This leg's payload type for `audio/red` (RFC 2198), if the viewer accepted it. */
+  #redPt: number | undefined;
   /** One header object, filled and serialised synchronously by each write (werift's encrypt copies it). */
   readonly #header = new RtpHeader({ extensions: [] });
   #wire: RtpWire | undefined;
@@ -86,15 +88,26 @@ export class LegWriter {
   /** The payload type this leg negotiated for `codec`, if the viewer accepted it. */
   payloadTypeOf(codec: CodecName): number | undefined {
     const list = this.#codecs();
-    if (list !== this.#codecsSeen) {
-      this.#codecsSeen = list;
-      this.#pt = new Map();
-      for (const c of list) {
-        const name = codecName(c.mimeType);
-        if (name && !this.#pt.has(name)) this.#pt.set(name, c.payloadType!);
-      }
-    }
+    if (list !== this.#codecsSeen) this.#learn(list);
     return this.#pt.get(codec);
+  }
+
+  /** The payload type of audio redundancy (RED) on this leg, if negotiated. */
+  get redPayloadType(): number | undefined {
+    const list = this.#codecs();
+    if (list !== this.#codecsSeen) this.#learn(list);
+    return this.#redPt;
+  }
+
+  #learn(list: readonly RTCRtpCodecParameters[]): void {
+    this.#codecsSeen = list;
+    this.#pt = new Map();
+    this.#redPt = undefined;
+    for (const c of list) {
+      const name = codecName(c.mimeType);
+      if (name && !this.#pt.has(name)) this.#pt.set(name, c.payloadType!);
+      if (c.mimeType.toLowerCase() === 'audio/red') this.#redPt ??= c.payloadType;
+    }
   }
 
   /** Whether this leg can carry `codec` (before it is negotiated: yes, the packet waits for the connection). */
@@ -104,9 +117,14 @@ export class LegWriter {
 
   /** Send one packet as this leg's own: its SSRC, its payload type for `codec`, the given number, timestamp and marker. */
   write(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer, codec: CodecName): void {
-    const internals = this.sender as unknown as WeriftSenderInternals;
     const payloadType = this.payloadTypeOf(codec);
-    if (payloadType === undefined || !this.connected) return;
+    if (payloadType !== undefined) this.writeAs(sequenceNumber, timestamp, marker, payload, payloadType);
+  }
+
+  /** Send one packet with an explicit payload type of this leg (RED-wrapped audio). */
+  writeAs(sequenceNumber: number, timestamp: number, marker: boolean, payload: Buffer, payloadType: number): void {
+    const internals = this.sender as unknown as WeriftSenderInternals;
+    if (!this.connected) return;
     const i = sequenceNumber % this.#size;
     this.#payloads[i] = payload;
     this.#seqs[i] = sequenceNumber;

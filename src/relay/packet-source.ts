@@ -24,4 +24,13 @@ export interface PacketSource {
   /** Listen to every packet; returns the unsubscribe function. */
   subscribe(listener: PacketListener): () => void;
   requestKeyframe(): void;
+  /** A keyframe needed now (a viewer's video resuming), not held back by the once-a-second window. */
+  requestKeyframeNow?(): void;
+  /**
+   * Simulcast: the same picture at every quality the publisher sends, lowest first, this source (the best) last.
+   * Undefined for a single layer. A viewer's m-line is fed from one of them (see DownlinkAdaptation).
+   */
+  readonly layers?: readonly PacketSource[] | undefined;
+  /** Wall-clock ms of the last packet this source delivered (0: none yet): a layer the publisher stopped is skipped. */
+  readonly lastPacketAt?: number;
 }

@@ -1,17 +1,21 @@
 // A participant of a live session: its publishing connection (publications) and its subscribing connection
 // (slot senders the session points at publications). Children are owned here and closed with it.
-import { RTCPeerConnection, type PeerConfig } from 'werift';
-import { InvalidStateError, RefusedError } from '../core/errors.js';
+import { RTCPeerConnection, type MediaStreamTrack, type PeerConfig, type RTCRtpReceiver } from 'werift';
+import { describeError, InvalidStateError, JiaoyanError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
-import { AUDIO_LEVEL_URI } from './media-config.js';
+import { defaultAdaptationPreset, type AdaptationPreset } from './adaptation-preset.js';
+import { DownlinkAdaptation, type DownlinkStatus, type RtcpSource } from './downlink-adaptation.js';
+import { AUDIO_LEVEL_URI, relaySubscriberConfig } from './media-config.js';
 import { localSdp } from './negotiation.js';
 import { keepUsableCandidates } from './sdp-candidates.js';
-import { bundleOnlyAsBundled, iceLiteAtSessionLevel, keepBaselineH264 } from './sdp-compat.js';
+import { bundleOnlyAsBundled, iceLiteAtSessionLevel, keepBaselineH264, simulcastStartBitrate } from './sdp-compat.js';
 import type { RelayObserver } from './observer.js';
 import type { PacketSource } from './packet-source.js';
-import { Publication, type MediaKind } from './publication.js';
+import { Publication, type MediaKind, type PublicationOptions } from './publication.js';
+import { orderRids } from './simulcast.js';
 import { SlotSender, type SlotKind } from './slot-sender.js';
+import { SubscriberRestarts } from './subscriber-restarts.js';
 
 const log = logger('relay:participant');
 
@@ -26,6 +30,8 @@ export interface ParticipantInit {
   /** Whether the relay sends this participant media (false for a school relay's proxy; default true). */
   readonly receives?: boolean;
   readonly peerConfig: Partial<PeerConfig>;
+  /** Per-viewer adaptation thresholds (default: presets/adaptation/default.json). */
+  readonly adaptation?: AdaptationPreset;
   readonly observer: RelayObserver;
   /** Deliver a message to this participant's client (the signaling connection). */
   readonly send: (message: ServerMessage) => void;
@@ -58,6 +64,7 @@ export class Participant {
   readonly #announced: string;
   #publisher: RTCPeerConnection | undefined;
   #subscriber: RTCPeerConnection | undefined;
+  #adaptation: DownlinkAdaptation | undefined;
   readonly #slots: SlotSender[] = [];
   /** peerId behind each pair of seat slots (index = pair number). */
   readonly #seatPairs: (string | undefined)[] = [];
@@ -66,6 +73,8 @@ export class Participant {
   #announcedLabels = '';
   #awaitingAnswer: number | undefined;
   #renegotiate = false;
+  /** Fresh subscribing connections after a failure (subscriber-restarts.ts). */
+  readonly #restarts = new SubscriberRestarts();
   #closed = false;
 
   constructor(init: ParticipantInit) {
@@ -120,11 +129,12 @@ export class Participant {
       const kind = track.kind as MediaKind;
       this.publications.get(kind)?.close();
       const levelExt = transceiver.headerExtensions.find((e) => e.uri === AUDIO_LEVEL_URI)?.id;
-      this.publications.set(kind, new Publication(`${this.id}:${kind}`, this.id, track, transceiver.receiver, this.#init.observer, {
+      const pub = this.#publication(kind, track, transceiver.receiver, {
         ...(kind === 'audio' && levelExt !== undefined ? { audioLevelExtensionId: levelExt } : {}),
         muted: this.muted[kind],
-      }));
-      log('%s publishes %s', this.id, kind);
+      });
+      this.publications.set(kind, pub);
+      log('%s publishes %s%s', this.id, kind, pub.layers ? ` (simulcast: ${pub.layers.length} layers)` : '');
       this.#init.onPublicationsChanged();
     });
     pc.connectionStateChange.subscribe((state) => {
@@ -139,11 +149,20 @@ export class Participant {
       // localSdp's 5 s gathering timeout (the connection's requests wait meanwhile). Refuse it at once.
       if (pc.getTransceivers().length === 0) throw new Error('the offer has no audio or video section');
       await pc.setLocalDescription(await pc.createAnswer());
-      return keepBaselineH264(iceLiteAtSessionLevel(await localSdp(pc)));
+      return simulcastStartBitrate(keepBaselineH264(iceLiteAtSessionLevel(await localSdp(pc))));
     } catch (err) {
       this.unpublish();
       throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
     }
+  }
+
+  /** A received track as a publication; a simulcast one as its best layer owning the others (one per rid). */
+  #publication(kind: MediaKind, track: MediaStreamTrack, receiver: RTCRtpReceiver, opts: PublicationOptions): Publication {
+    const rids = orderRids(Object.keys(receiver.trackByRID));
+    if (kind !== 'video' || rids.length < 2) return new Publication(`${this.id}:${kind}`, this.id, track, receiver, this.#init.observer, opts);
+    const layers = rids.map((rid, i) =>
+      new Publication(i === rids.length - 1 ? `${this.id}:video` : `${this.id}:video:${rid}`, this.id, receiver.trackByRID[rid]!, receiver, this.#init.observer, opts));
+    return layers.at(-1)!.withLowerLayers(layers.slice(0, -1));
   }
 
   unpublish(): void {
@@ -179,28 +198,72 @@ export class Participant {
       }
       this.#seatPairs[free] = s.peerId;
     }
-    this.#pairSlots('main', 0)?.forEach((slot) => slot.attach(layout.main.get(slot.kind)));
+    const adaptation = this.#adaptation!;
+    this.#pairSlots('main', 0)?.forEach((slot) => adaptation.feed(slot, layout.main.get(slot.kind)));
     this.#seatPairs.forEach((peerId, i) => {
       const pubs = layout.seats.find((s) => s.peerId === peerId)?.publications;
-      this.#pairSlots('seat', i)?.forEach((slot) => slot.attach(pubs?.get(slot.kind)));
+      this.#pairSlots('seat', i)?.forEach((slot) => adaptation.feed(slot, pubs?.get(slot.kind)));
     });
     if (added) await this.#negotiate();
     else this.#announceStreams();
   }
 
   #createSubscriber(): RTCPeerConnection {
-    const pc = new RTCPeerConnection(this.#init.peerConfig);
+    const pc = new RTCPeerConnection(relaySubscriberConfig(this.#init.peerConfig));
+    this.#adaptation = new DownlinkAdaptation(this.#init.adaptation ?? defaultAdaptationPreset());
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') for (const s of this.#slots) s.publication?.requestKeyframe();
+      if (state === 'failed') this.#subscriberFailed(pc);
     });
     return pc;
+  }
+
+  /**
+   * The client's subscribing connection failed on its side (`resubscribe`): start a new one, within the budget.
+   * `answered`: the last version the client answered on it — a connection already replaced is left alone.
+   */
+  async resubscribe(answered?: number): Promise<void> {
+    if (this.monitor) throw new RefusedError('MONITOR_NO_MEDIA');
+    if (this.#closed || !this.#subscriber || !this.#restarts.allow(answered)) return; // no media yet (a proxy: never)
+    await this.#restartSubscriber('asked by the client');
+  }
+
+  /** Our side of the subscribing connection failed (DTLS or ICE): start a new one, or give up past the budget. */
+  #subscriberFailed(pc: RTCPeerConnection): void {
+    if (pc !== this.#subscriber || this.#closed) return;
+    // Given up (SUBSCRIBE_RESTART_LIMIT): the failed connection stays until the client rejoins or asks again later.
+    Promise.resolve().then(() => (this.#restarts.allow() ? this.#restartSubscriber('failed') : undefined)).catch((err: unknown) => {
+      log('%s: no new subscribing connection: %O', this.id, err);
+      const { code, message } = describeError(err);
+      this.send({ type: 'error', code, message, ...(err instanceof JiaoyanError ? { params: err.params } : {}) });
+    });
+  }
+
+  /**
+   * Replace the subscribing connection: a new one with the same m-lines, each fed what its old one was, offered with
+   * `restart` under a new version (answers to older versions are ignored; a pending negotiation is superseded).
+   */
+  async #restartSubscriber(why: string): Promise<void> {
+    const old = this.#slots.splice(0);
+    const sources = old.map((s) => this.#adaptation?.sourceOf(s));
+    for (const s of old) s.close();
+    this.#adaptation?.close();
+    this.#subscriber?.close().catch((err: unknown) => log('close subscriber: %O', err));
+    log('%s subscribing connection restarts (%s)', this.id, why);
+    this.#subscriber = this.#createSubscriber();
+    for (let i = 0; i < old.length; i += 2) this.#addPair(old[i]!.slot);
+    this.#slots.forEach((s, i) => this.#adaptation!.feed(s, sources[i]));
+    this.#restarts.started(this.#version + 1); // the version #negotiate gives the restart's offer
+    await this.#negotiate(true);
   }
 
   #addPair(slot: SlotKind): void {
     const pc = this.#subscriber!;
     for (const kind of ['audio', 'video'] as const) {
       const t = pc.addTransceiver(kind, { direction: 'sendonly' });
-      this.#slots.push(new SlotSender(`${this.#slots.length}`, kind, slot, t, this.#init.observer));
+      const sender = new SlotSender(`${this.#slots.length}`, kind, slot, t, this.#init.observer);
+      this.#slots.push(sender);
+      this.#adaptation!.add(sender, t.sender as unknown as RtcpSource);
     }
   }
 
@@ -216,7 +279,8 @@ export class Participant {
     const transceivers = pc.getTransceivers();
     return this.#slots.map((s) => {
       const mid = transceivers.find((t) => t.sender === s.sender)?.mid ?? s.mid;
-      const peerId = s.publication?.peerId;
+      // The source the m-line shows, even while its video is paused for this viewer's link.
+      const peerId = this.#adaptation?.sourceOf(s)?.peerId;
       return { mid, kind: s.kind, slot: s.slot, ...(peerId ? { peerId } : {}) };
     });
   }
@@ -232,20 +296,31 @@ export class Participant {
     this.send({ type: 'subscribeOffer', sdp: iceLiteAtSessionLevel(this.#subscriber.localDescription.sdp), version: this.#version, streams });
   }
 
-  async #negotiate(): Promise<void> {
+  /** Offer the current m-lines; `restart`: on a new connection, superseding any negotiation in progress. */
+  async #negotiate(restart = false): Promise<void> {
     const pc = this.#subscriber;
     if (!pc || this.#closed) return;
-    if (this.#awaitingAnswer !== undefined) {
+    if (this.#awaitingAnswer !== undefined && !restart) {
       this.#renegotiate = true;
       return;
     }
     const version = ++this.#version;
     this.#awaitingAnswer = version;
-    await pc.setLocalDescription(await pc.createOffer());
-    const sdp = iceLiteAtSessionLevel(await localSdp(pc));
+    if (restart) this.#renegotiate = false;
+    let sdp: string;
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      sdp = iceLiteAtSessionLevel(await localSdp(pc));
+    } catch (err) {
+      if (pc !== this.#subscriber || this.#closed) return; // replaced by a restart meanwhile: nothing to offer
+      if (this.#awaitingAnswer === version) this.#awaitingAnswer = undefined;
+      throw err;
+    }
+    // A restart (or a newer one) replaced the connection meanwhile: its own offer goes out instead.
+    if (pc !== this.#subscriber || version !== this.#awaitingAnswer || this.#closed) return;
     const streams = this.#streams();
     this.#announcedLabels = JSON.stringify(streams);
-    this.send({ type: 'subscribeOffer', sdp, version, streams });
+    this.send({ type: 'subscribeOffer', sdp, version, streams, ...(restart ? { restart: true } : {}) });
   }
 
   /** The client's answer to our offer `version`; a stale answer is ignored. */
@@ -255,11 +330,12 @@ export class Participant {
     try {
       await pc.setRemoteDescription({ type: 'answer', sdp: keepUsableCandidates(sdp, this.#announced) });
     } catch (err) {
+      if (pc !== this.#subscriber) return; // a restart replaced the connection meanwhile
       throw new RefusedError('BAD_SDP', { detail: (err as Error).message });
     } finally {
-      this.#awaitingAnswer = undefined;
+      if (this.#awaitingAnswer === version) this.#awaitingAnswer = undefined;
     }
-    if (this.#renegotiate) {
+    if (this.#renegotiate && pc === this.#subscriber) {
       this.#renegotiate = false;
       await this.#negotiate();
     }
@@ -279,6 +355,11 @@ export class Participant {
     return { bytes, loss, rttMs: rtt === null ? null : Math.round(rtt) };
   }
 
+  /** The layer this participant's main video gets and its link's estimate (for status); null without a subscription. */
+  downlinkStatus(): DownlinkStatus | null {
+    return this.#adaptation?.status() ?? null;
+  }
+
   /** Bytes/packets this participant has been sent, per slot (for stats). */
   slotStats(): { mid: string; kind: MediaKind; slot: SlotKind; packets: number; peerId?: string }[] {
     return this.#slots.map((s) => ({ mid: s.mid, kind: s.kind, slot: s.slot, packets: s.packets, ...(s.publication ? { peerId: s.publication.peerId } : {}) }));
@@ -289,6 +370,7 @@ export class Participant {
     this.#closed = true;
     this.unpublish();
     for (const s of this.#slots) s.close();
+    this.#adaptation?.close();
     this.#subscriber?.close().catch((err: unknown) => log('close subscriber: %O', err));
     this.#subscriber = undefined;
   }

@@ -2,7 +2,9 @@
 // Handing the main venue to another venue never renegotiates and never shows a broken picture: the feed keeps
 // forwarding the current venue, asks the new one for a keyframe (again every half second until it comes), and
 // switches video exactly on that keyframe and audio at the same moment. Sequence numbers and timestamps continue
-// across the switch, so every viewer's m-line (and a recording of the program) sees one stream.
+// across the switch, so every viewer's m-line (and a recording of the program) sees one stream. A simulcast venue's
+// lower layers travel as lower program tracks beside the video (which carries the best layer): each viewer's m-line
+// is fed the one its link takes.
 import type { RtpPacket } from 'werift';
 import { RtpHeader, RtpPacket as Packet } from 'werift';
 import { TypedEmitter } from '../core/emitter.js';
@@ -36,7 +38,10 @@ export class ProgramTrack implements PacketSource {
   /** The last packet object forwarded: a listener added while its source is delivering sees that packet again. */
   #lastIn: RtpPacket | undefined;
   #requestKeyframe: () => void;
+  /** The program's lower layers (lowest first) when this is the video and the venue simulcasts. */
+  #lower: readonly ProgramTrack[] = [];
   packets = 0;
+  lastPacketAt = 0;
 
   constructor(kind: MediaKind, requestKeyframe: () => void) {
     this.kind = kind;
@@ -56,6 +61,19 @@ export class ProgramTrack implements PacketSource {
     return this.#source;
   }
 
+  /** The layers a viewer can be fed, lowest first, this track last; undefined when the venue sends one layer. */
+  get layers(): readonly ProgramTrack[] | undefined {
+    if (!this.#source?.layers) return undefined;
+    const live = this.#lower.filter((t) => t.source !== undefined);
+    return live.length > 0 ? [...live, this] : undefined;
+  }
+
+  /** The tracks that carry the lower layers of this one (set once by the feed). */
+  withLowerTracks(lower: readonly ProgramTrack[]): this {
+    this.#lower = lower;
+    return this;
+  }
+
   get senderReport(): { ntp: bigint; rtp: number } | undefined {
     const sr = this.#source?.senderReport;
     return sr ? { ntp: sr.ntp, rtp: (sr.rtp + this.#numbers.tsOffset) >>> 0 } : undefined;
@@ -68,6 +86,10 @@ export class ProgramTrack implements PacketSource {
 
   requestKeyframe(): void {
     this.#requestKeyframe();
+  }
+
+  requestKeyframeNow(): void {
+    this.#source?.requestKeyframeNow();
   }
 
   codecOf(payloadType: number): CodecName | undefined {
@@ -104,6 +126,7 @@ export class ProgramTrack implements PacketSource {
     if (!out) return; // late reorder
     const { seq, ts } = out;
     this.packets++;
+    this.lastPacketAt = Date.now();
     const packetOut = new Packet(
       new RtpHeader({ marker: h.marker, payloadType: PROGRAM_PT[codec], sequenceNumber: seq, timestamp: ts, ssrc: h.ssrc, extensions: [] }),
       packet.payload,
@@ -124,9 +147,14 @@ export type ProgramFeedEvents = {
   changed: [];
 };
 
+/** How many lower layers the program carries besides its best one (browsers publish three in all). */
+const LOWER_LAYERS = 2;
+
 export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
   readonly audio: ProgramTrack;
+  /** The main venue's video — its best layer when it simulcasts (what recordings take). */
   readonly video: ProgramTrack;
+  readonly #lower: ProgramTrack[];
   #current: ProgramSource | undefined;
   #pending: ProgramSource | undefined;
   #pendingUnsubscribe: (() => void) | undefined;
@@ -139,7 +167,11 @@ export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
     super();
     const keyframe = () => (this.#pending ?? this.#current)?.publications.get('video')?.requestKeyframe();
     this.audio = new ProgramTrack('audio', () => undefined);
-    this.video = new ProgramTrack('video', keyframe);
+    this.#lower = Array.from({ length: LOWER_LAYERS }, () => {
+      const t: ProgramTrack = new ProgramTrack('video', () => t.source?.requestKeyframe());
+      return t;
+    });
+    this.video = new ProgramTrack('video', keyframe).withLowerTracks(this.#lower);
   }
 
   get current(): ProgramSource | undefined {
@@ -167,23 +199,36 @@ export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
       return;
     }
     this.#pending = source;
-    this.#pendingUnsubscribe = newVideo.subscribe((packet) => {
-      if (this.#pending === source && isKeyframeStart(packet.payload, newVideo.codecOf(packet.header.payloadType))) this.#switch(source, packet);
-    });
-    newVideo.requestKeyframeNow();
-    this.#retry = setInterval(() => newVideo.requestKeyframeNow(), RETRY_MS);
+    // A simulcast venue switches on the first keyframe of any of its layers (its best one may not be sending).
+    const layers = newVideo.layers ?? [newVideo];
+    const unsubscribes = layers.map((layer) => layer.subscribe((packet) => {
+      if (this.#pending === source && isKeyframeStart(packet.payload, layer.codecOf(packet.header.payloadType))) this.#switch(source, packet, layer);
+    }));
+    this.#pendingUnsubscribe = () => unsubscribes.forEach((u) => u());
+    const ask = () => layers.forEach((l) => l.requestKeyframeNow());
+    ask();
+    this.#retry = setInterval(ask, RETRY_MS);
     this.#retry.unref();
     this.safeEmit('changed');
   }
 
-  #switch(source: ProgramSource | undefined, keyframe?: RtpPacket): void {
+  /** Switch to `source`; `keyframe` (of its video layer `from`) is the packet the switch happens on. */
+  #switch(source: ProgramSource | undefined, keyframe?: RtpPacket, from?: Publication): void {
     this.#cancelPending();
     this.#current = source;
     const video = source?.publications.get('video');
     // Audio and video change together: on the keyframe when there is one, else now.
     this.audio.switchTo(source?.publications.get('audio'));
-    this.video.switchTo(video, keyframe);
-    if (video && !keyframe) video.requestKeyframeNow();
+    const first = (layer: Publication | undefined) => (keyframe && layer === (from ?? video) ? keyframe : undefined);
+    this.video.switchTo(video, first(video));
+    if (video && !first(video)) video.requestKeyframeNow();
+    // Lower layers switch at the same moment and resume on their own keyframes.
+    const lower = video?.layers?.slice(0, -1).slice(-LOWER_LAYERS) ?? [];
+    this.#lower.forEach((track, i) => {
+      const layer = lower[i];
+      track.switchTo(layer, first(layer));
+      if (layer && !first(layer)) layer.requestKeyframeNow();
+    });
     if (source) this.switches++;
     this.safeEmit('changed');
   }
@@ -202,6 +247,7 @@ export class ProgramFeed extends TypedEmitter<ProgramFeedEvents> {
     this.#cancelPending();
     this.audio.close();
     this.video.close();
+    for (const t of this.#lower) t.close();
     this.#current = undefined;
     this.removeAllListeners();
   }

@@ -40,8 +40,12 @@ export class Publication implements PacketSource {
   #muted: boolean;
   #waitingForKeyframe = false;
   #level = 0;
+  /** Simulcast: the lower layers this (best) layer owns, and all of them lowest first. */
+  #lower: readonly Publication[] = [];
+  #layers: readonly Publication[] | undefined;
   packets = 0;
   bytes = 0;
+  lastPacketAt = 0;
   /** The publisher's last RTCP sender report: its wall clock (NTP) for an RTP timestamp — for lip-sync. */
   senderReport: { ntp: bigint; rtp: number } | undefined;
 
@@ -65,6 +69,7 @@ export class Publication implements PacketSource {
     const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => {
       this.packets++;
       this.bytes += packet.payload.length;
+      this.lastPacketAt = Date.now();
       traffic.inPackets++;
       traffic.inBytes += packet.serializeSize;
       this.history.put(packet);
@@ -103,6 +108,18 @@ export class Publication implements PacketSource {
     return this.#muted;
   }
 
+  /** Simulcast layers, lowest first, this one last; undefined for a single layer. */
+  get layers(): readonly Publication[] | undefined {
+    return this.#layers;
+  }
+
+  /** Make this the best layer of a simulcast track: it owns `lower` (lowest first), muting and closing them with it. */
+  withLowerLayers(lower: readonly Publication[]): this {
+    this.#lower = lower;
+    this.#layers = lower.length > 0 ? [...lower, this] : undefined;
+    return this;
+  }
+
   /** Speaking level 0..1 (audio with the level extension), else undefined. */
   get level(): number | undefined {
     return this.#levelExt === undefined ? undefined : this.#level;
@@ -110,6 +127,7 @@ export class Publication implements PacketSource {
 
   /** Hold the track back (muted) or let it through again (video then waits for a keyframe). */
   setMuted(muted: boolean): void {
+    for (const l of this.#lower) l.setMuted(muted);
     if (muted === this.#muted) return;
     this.#muted = muted;
     if (!muted && this.kind === 'video') {
@@ -145,6 +163,7 @@ export class Publication implements PacketSource {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const l of this.#lower) l.close();
     this.#unsubscribe();
     this.keyframes.close();
     this.#listeners.clear();

@@ -66,3 +66,39 @@ export function keepBaselineH264(sdp: string): string {
     .map((l) => (l.startsWith('m=video') ? l.split(' ').filter((f, i) => i < 3 || !drop.has(f)).join(' ') : l))
     .join('\r\n');
 }
+
+/**
+ * Chromium sends a simulcast track's upper layers only once its bandwidth estimate covers them, and without
+ * transport-cc on the publishing leg (RELAY.md: werift's feedback made Chromium's estimate collapse) it starts at
+ * 300 kbit/s, enough for the lowest layer alone. `x-google-start-bitrate` in the answer's video fmtp makes it start
+ * at `kbps`. Only video sections that accepted simulcast (a=simulcast) are touched; other browsers ignore it.
+ */
+export function simulcastStartBitrate(sdp: string, kbps = 2000): string {
+  const lines = sdp.split(/\r?\n/);
+  const out: string[] = [];
+  let section: string[] = [];
+  const flush = () => {
+    const simulcast = section[0]?.startsWith('m=video') && section.some((l) => l.startsWith('a=simulcast:'));
+    if (!simulcast) return void out.push(...section);
+    const param = `x-google-start-bitrate=${kbps}`;
+    const video = section
+      .map((l) => /^a=rtpmap:(\d+) (VP8|H264)\//i.exec(l)?.[1])
+      .filter((pt): pt is string => pt !== undefined);
+    for (const l of section) {
+      const fmtp = /^a=fmtp:(\d+) (.*)$/.exec(l);
+      if (fmtp && video.includes(fmtp[1]!)) out.push(fmtp[2]!.includes('x-google-start-bitrate') ? l : `${l};${param}`);
+      else out.push(l);
+      const rtpmap = /^a=rtpmap:(\d+) /.exec(l)?.[1];
+      if (rtpmap && video.includes(rtpmap) && !section.some((x) => x.startsWith(`a=fmtp:${rtpmap} `))) out.push(`a=fmtp:${rtpmap} ${param}`);
+    }
+  };
+  for (const l of lines) {
+    if (l.startsWith('m=')) {
+      flush();
+      section = [];
+    }
+    section.push(l);
+  }
+  flush();
+  return out.join('\r\n');
+}

@@ -1,5 +1,6 @@
 // Once a second, for the host's monitors (`jiaoyan status`): traffic per participant (kbit/s in and out, loss
-// and round-trip time from receiver reports, speaking level) and the relay's load. Runs only while watched.
+// and round-trip time from receiver reports, speaking level, the layer its main video gets and its downlink
+// estimate) and the relay's load. Runs only while watched.
 import type { PeerStats, RelayLoad, ServerMessage } from '../signaling/protocol.js';
 import type { Participant } from './participant.js';
 
@@ -52,7 +53,7 @@ export class SessionStatusReporter {
 
   #counters(p: Participant): Counters {
     let inBytes = 0;
-    for (const pub of p.publications.values()) inBytes += pub.bytes;
+    for (const pub of p.publications.values()) for (const layer of pub.layers ?? [pub]) inBytes += layer.bytes;
     return { inBytes, outBytes: p.downlink().bytes };
   }
 
@@ -77,6 +78,7 @@ export class SessionStatusReporter {
       const before = this.#last.get(p.id);
       const rate = (delta: number) => (before && seconds > 0 ? Math.round((delta * 8) / seconds / 100) / 10 : 0);
       const down = p.downlink();
+      const adapted = p.downlinkStatus();
       const level = p.publications.get('audio')?.level;
       peers.push({
         peerId: p.id,
@@ -85,6 +87,8 @@ export class SessionStatusReporter {
         loss: down.loss,
         rttMs: down.rttMs,
         level: level === undefined ? null : Math.round(level * 100) / 100,
+        layer: adapted?.layer ?? null,
+        estimateKbps: adapted ? adapted.estimateKbps : null,
       });
     }
     return { type: 'status', at: new Date().toISOString(), peers, relay: this.#load?.() ?? { cpuPercent: 0, rssMb: 0, eventLoopLagMs: 0 } };

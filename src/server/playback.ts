@@ -23,8 +23,9 @@ export interface PlaybackDeps {
   readonly player: PlayerApi;
 }
 
-const FILE = /^(program\.(webm|mp4)|seat-\d{1,3}\.webm|thumb-\d{1,2}\.jpg)$/;
-const TYPE: Record<string, string> = { jpg: 'image/jpeg', mp4: 'video/mp4', webm: 'video/webm' };
+// A program or seat recorded in parts (its video codec changed) has `program-2.mkv`… beside `program.webm`.
+const FILE = /^(program(-\d{1,3})?\.(webm|mkv|mp4)|seat-\d{1,3}(-\d{1,3})?\.(webm|mkv)|thumb-\d{1,2}\.jpg)$/;
+const TYPE: Record<string, string> = { jpg: 'image/jpeg', mp4: 'video/mp4', webm: 'video/webm', mkv: 'video/x-matroska' };
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -58,11 +59,15 @@ export async function handlePlayback(req: IncomingMessage, res: ServerResponse, 
     .filter((c) => Date.parse(c.at) >= start && Date.parse(c.at) <= end)
     .map((c) => ({ offset: (Date.parse(c.at) - start) / 1000, from: c.from, venue: c.venue, text: c.text }));
   const q = accessQuery(access);
-  // The program as recorded (WebM), or as published to a county relay after a transcode (MP4).
-  const program = rec.files.find((f) => f.role === 'program')?.name ?? 'program.webm';
+  // The program as recorded (WebM; Matroska for H.264), or as published to a county relay after a transcode (MP4).
+  // Recorded in parts, the player plays them one after another on one timeline (the thumbnails are of the first).
+  const parts = rec.files.filter((f) => f.role === 'program');
+  const program = parts[0]?.name ?? 'program.webm';
+  const first = parts[0]?.duration ?? rec.duration ?? 0;
   const data = {
-    title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? 0, video: `/media/${id}/${program}${q}`,
-    thumbnails: (rec.thumbnails ?? []).map((name, i, all) => ({ src: `/media/${id}/${name}${q}`, at: ((rec.duration ?? 0) * (0.05 + (0.7 * i) / Math.max(1, all.length - 1))) })),
+    title: rec.title, startedAt: rec.startedAt, duration: rec.duration ?? first, video: `/media/${id}/${program}${q}`,
+    parts: parts.map((f, i) => ({ src: `/media/${id}/${f.name}${q}`, offset: f.offset ?? (i === 0 ? 0 : parts.slice(0, i).reduce((s, x) => s + (x.duration ?? 0), 0)) })),
+    thumbnails: (rec.thumbnails ?? []).map((name, i, all) => ({ src: `/media/${id}/${name}${q}`, at: (first * (0.05 + (0.7 * i) / Math.max(1, all.length - 1))) })),
     chat,
     notes: `/play/${id}/notes${q}`,
     tags: NOTE_TAGS,

@@ -1,60 +1,40 @@
 // Recording at the relay: the program feed (what viewers saw, across every handoff, on one timeline) to
 // program.webm and each seat's own tracks to seat-<n>.webm, through jitter buffers with keyframe gating, written
-// as they go (a cluster a second) so a crash loses at most the last seconds. On start the relay recovers
-// recordings a crash left open: it stops their ffmpeg if still running and remuxes the files into seekable ones.
+// as they go (a cluster a second) so a crash loses at most the last seconds. H.264 is written as Matroska (.mkv),
+// and a program whose main venue moves between VP8 and H.264 as consecutive parts (recording-parts.ts). On start
+// the relay recovers recordings a crash left open: it stops their ffmpeg if still running and remuxes the files.
 import { randomUUID } from 'node:crypto';
-import { mkdir, stat, statfs } from 'node:fs/promises';
+import { mkdir, rm, stat, statfs } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InvalidStateError, RefusedError, RuntimeError } from '../core/errors.js';
 import { t } from '../core/i18n.js';
 import { logger } from '../core/log.js';
 import { probe } from '../media/probe.js';
-import { repairWebm, RtpWebmWriter } from '../media/rtp-webm-writer.js';
+import { nowMs, repairWebm } from '../media/rtp-webm-writer.js';
 import { thumbnails } from '../media/thumbnails.js';
 import type { LiveSession } from '../relay/live-session.js';
 import type { MediaKind, PacketSource } from '../relay/packet-source.js';
-import { RECORDING_PT, RecordingTrack } from '../relay/recording-track.js';
 import type { RecordingCatalogue, RecordingFile } from '../store/recording-catalogue.js';
+import { PartedFile, type PartsListing } from './recording-parts.js';
 
 const log = logger('server:recordings');
 
-/** One file being written: a writer and its two tracks. */
-class FileRecording {
-  readonly file: RecordingFile;
-  readonly #writer: RtpWebmWriter;
-  readonly #tracks: RecordingTrack[];
-
-  private constructor(file: RecordingFile, writer: RtpWebmWriter, tracks: RecordingTrack[]) {
-    this.file = file;
-    this.#writer = writer;
-    this.#tracks = tracks;
-  }
-
-  static async start(folder: string, file: RecordingFile, sources: ReadonlyMap<MediaKind, PacketSource>): Promise<FileRecording> {
-    const kinds = (['audio', 'video'] as const).filter((k) => sources.has(k));
-    const writer = await RtpWebmWriter.start(join(folder, file.name), kinds.map((kind) => ({ kind, payloadType: RECORDING_PT[kind] })));
-    file.pid = writer.pid;
-    const tracks = kinds.map((k) => new RecordingTrack(sources.get(k)!, (kind, rtp) => writer.write(kind, rtp)));
-    return new FileRecording(file, writer, tracks);
-  }
-
-  /** Resolves with ffmpeg's last error lines if the file stops being written by itself (see RtpWebmWriter). */
-  get failed(): Promise<readonly string[]> {
-    return this.#writer.failed;
-  }
-
-  sourceOf(kind: MediaKind): PacketSource | undefined {
-    return this.#tracks.find((t) => t.kind === kind)?.source;
-  }
-
-  async stop(): Promise<void> {
-    // ffmpeg finishes the file while packets still come (see RtpWebmWriter.stop); the tracks close after.
-    const code = await this.#writer.stop();
-    for (const t of this.#tracks) t.close();
-    log('%s: ffmpeg exit %s, %s packets written, %s given up; %s', this.file.name, code,
-      this.#tracks.map((t) => `${t.kind} ${t.written}`).join(', '), this.#tracks.map((t) => t.lost).join('+'), this.#writer.stderrTail.join(' | '));
-    delete this.file.pid;
-  }
+/**
+ * The parts of a recording's files as the catalogue lists them: program parts first, in order, then the seats.
+ * Nothing is listed before `created` (the recording's entry is made once its program's ffmpeg runs).
+ */
+function listingOf(catalogue: RecordingCatalogue, id: string, created: Promise<void>): PartsListing {
+  return {
+    add: async (file) => void await created.then(() => catalogue.update(id, (r) => {
+      const at = file.role === 'program' ? r.files.filter((f) => f.role === 'program').length : r.files.length;
+      r.files.splice(at, 0, structuredClone(file));
+    })),
+    set: async (name, file) => void await created.then(() => catalogue.update(id, (r) => {
+      const i = r.files.findIndex((f) => f.name === name);
+      if (i >= 0 && file) r.files[i] = structuredClone(file);
+      else if (i >= 0) r.files.splice(i, 1);
+    })),
+  };
 }
 
 /** The recording of one session, from start to stop. */
@@ -62,28 +42,33 @@ class SessionRecording {
   readonly id: string;
   readonly session: LiveSession;
   readonly folder: string;
-  readonly #catalogue: RecordingCatalogue;
-  readonly #program: FileRecording;
+  /** When it started (nowMs): the program's first part starts there, the parts' offsets count from there. */
+  #startedAt = nowMs();
+  readonly #listing: PartsListing;
+  #program: PartedFile | undefined;
   /** Seat files by peer id. */
-  readonly #seats = new Map<string, FileRecording>();
+  readonly #seats = new Map<string, PartedFile>();
   #seatCount = 0;
   #syncing: Promise<void> = Promise.resolve();
   #stopped = false;
+  readonly #catalogue: RecordingCatalogue;
   readonly #onFailure: WriteFailure;
 
-  private constructor(id: string, session: LiveSession, folder: string, catalogue: RecordingCatalogue, program: FileRecording, onFailure: WriteFailure) {
+  private constructor(id: string, session: LiveSession, folder: string, catalogue: RecordingCatalogue, created: Promise<void>, onFailure: WriteFailure) {
     this.id = id;
     this.session = session;
     this.folder = folder;
     this.#catalogue = catalogue;
-    this.#program = program;
+    this.#listing = listingOf(catalogue, id, created);
     this.#onFailure = onFailure;
-    this.#watch(program);
   }
 
-  #watch(f: FileRecording): void {
-    void f.failed.then((tail) => {
-      if (!this.#stopped) this.#onFailure(f.file.name, tail);
+  #file(stem: string, meta: Omit<RecordingFile, 'name'>, sources: ReadonlyMap<MediaKind, PacketSource>): Promise<PartedFile> {
+    return PartedFile.start({
+      folder: this.folder, stem, meta, sources, startedAt: () => this.#startedAt, listing: this.#listing,
+      onFailure: (name, tail) => {
+        if (!this.#stopped) this.#onFailure(name, tail);
+      },
     });
   }
 
@@ -91,12 +76,30 @@ class SessionRecording {
     const id = randomUUID();
     const folder = catalogue.folderOf(id);
     await mkdir(folder, { recursive: true, mode: 0o700 });
-    const program = await FileRecording.start(folder, { name: 'program.webm', role: 'program' }, new Map<MediaKind, PacketSource>([['audio', session.program.audio], ['video', session.program.video]]));
-    await catalogue.add({
-      id, sessionId: session.info.id, title: session.info.title, kind: session.info.kind, startedAt: new Date().toISOString(),
-      venues: [], files: [program.file], state: 'recording', history: [{ state: 'recording', by, at: new Date().toISOString() }],
-    });
-    const rec = new SessionRecording(id, session, folder, catalogue, program, onFailure);
+    let created!: () => void;
+    const rec = new SessionRecording(id, session, folder, catalogue, new Promise<void>((r) => (created = r)), onFailure);
+    try {
+      rec.#program = await rec.#file('program', { role: 'program' }, new Map<MediaKind, PacketSource>([['audio', session.program.audio], ['video', session.program.video]]));
+    } catch (err) {
+      await rm(folder, { recursive: true, force: true });
+      throw err;
+    }
+    // It starts now that the program's ffmpeg runs: the discussion is placed on the file's timeline from here.
+    rec.#startedAt = nowMs();
+    try {
+      await catalogue.add({
+        id, sessionId: session.info.id, title: session.info.title, kind: session.info.kind, startedAt: new Date().toISOString(),
+        venues: [], files: [], state: 'recording', history: [{ state: 'recording', by, at: new Date().toISOString() }],
+      });
+    } catch (err) {
+      rec.#stopped = true;
+      created(); // (its listing finds no entry and gives up)
+      await rec.#program.stop();
+      await rm(folder, { recursive: true, force: true });
+      throw err;
+    }
+    created();
+    await rec.#program.listed();
     rec.sync();
     return rec;
   }
@@ -116,11 +119,7 @@ class SessionRecording {
       const current = this.#seats.get(p.id);
       if (current && current.sourceOf('audio') === p.publications.get('audio') && current.sourceOf('video') === p.publications.get('video')) continue;
       if (current) await current.stop();
-      const file: RecordingFile = { name: `seat-${++this.#seatCount}.webm`, role: 'seat', speaker: p.name, venue: p.venue };
-      const started = await FileRecording.start(this.folder, file, new Map(p.publications));
-      this.#seats.set(p.id, started);
-      this.#watch(started);
-      await this.#catalogue.update(this.id, (r) => void r.files.push(file));
+      this.#seats.set(p.id, await this.#file(`seat-${++this.#seatCount}`, { role: 'seat', speaker: p.name, venue: p.venue }, new Map(p.publications)));
     }
     for (const [peerId, f] of this.#seats) {
       const p = this.session.participants.get(peerId);
@@ -136,7 +135,7 @@ class SessionRecording {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#syncing;
-    await Promise.all([this.#program.stop(), ...[...this.#seats.values()].map((f) => f.stop())]);
+    await Promise.all([this.#program?.stop(), ...[...this.#seats.values()].map((f) => f.stop())]);
     await finish(this.#catalogue, this.id, by, false, reason);
   }
 }
@@ -148,17 +147,28 @@ type WriteFailure = (file: string, stderrTail: readonly string[]) => void;
 async function finish(catalogue: RecordingCatalogue, id: string, by: string, recovered = false, reason?: string): Promise<void> {
   await measure(catalogue, id, true);
   if (recovered) await catalogue.update(id, (x) => void (x.recovered = true));
-  await catalogue.transition(id, 'pending', by, recovered ? 'recovered after the relay stopped unexpectedly' : reason);
+  // No media ever came (nobody published while it recorded): no file rather than an empty one, and it says so.
+  const empty = catalogue.get(id)!.files.length === 0 ? 'no media arrived while recording: nothing was kept' : undefined;
+  const why = [recovered ? 'recovered after the relay stopped unexpectedly' : reason, empty].filter(Boolean).join('; ');
+  await catalogue.transition(id, 'pending', by, why || undefined);
 }
 
-/** Size and duration of every file, the total, and thumbnails of the program; `ended` also stamps the end. */
+/**
+ * Size and duration of every file, the total, and thumbnails of the program; `ended` also stamps the end, and drops
+ * files that are not there (a part whose ffmpeg never got media: a crash left it listed).
+ */
 async function measure(catalogue: RecordingCatalogue, id: string, ended: boolean): Promise<void> {
   const r = catalogue.get(id)!;
   const folder = catalogue.folderOf(id);
   let size = 0;
-  for (const f of r.files) {
+  for (const f of [...r.files]) {
     const path = join(folder, f.name);
     const bytes = await stat(path).then((s) => s.size, () => 0);
+    if (bytes === 0 && ended) {
+      await rm(path, { force: true });
+      await catalogue.update(id, (x) => void (x.files = x.files.filter((y) => y.name !== f.name)));
+      continue;
+    }
     const duration = bytes > 0 ? await probe(path).then((i) => i.duration, () => 0) : 0;
     size += bytes;
     await catalogue.update(id, (x) => {
@@ -168,14 +178,17 @@ async function measure(catalogue: RecordingCatalogue, id: string, ended: boolean
       delete file.pid;
     });
   }
-  const program = catalogue.get(id)!.files.find((f) => f.role === 'program');
+  // The program may be several parts (one per codec stretch): its length is theirs together; the thumbnails
+  // are of the first part (what the player plays).
+  const parts = catalogue.get(id)!.files.filter((f) => f.role === 'program');
+  const program = parts[0];
   const thumbs = program?.duration
     ? await thumbnails(join(folder, program.name), program.duration, folder).catch((err: unknown) => (log('thumbnails of %s: %O', id, err), []))
     : [];
   await catalogue.update(id, (x) => {
     if (ended) x.endedAt = new Date().toISOString();
     x.size = size;
-    x.duration = program?.duration ?? 0;
+    x.duration = Math.round(parts.reduce((sum, f) => sum + (f.duration ?? 0), 0) * 100) / 100;
     x.thumbnails = thumbs;
   });
 }

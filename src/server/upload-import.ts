@@ -12,6 +12,9 @@ import type { ChatLog, StoredChatMessage } from '../store/chat-log.js';
 import type { Recording, RecordingCatalogue, RecordingFile } from '../store/recording-catalogue.js';
 import type { UploadManifest } from '../store/upload-store.js';
 
+/** A program part's name: `program.<ext>` or `program-<n>.<ext>`. */
+const PROGRAM = /^program(?:-(\d{1,3}))?\.(?:webm|mkv|mp4)$/;
+
 const log = logger('server:uploads');
 
 /** chat.json as `library publish` sends it: the discussion during the recording (GET /api/recordings/<id>). */
@@ -42,7 +45,7 @@ async function described(folder: string, m: UploadManifest, name: string): Promi
   const path = join(folder, name);
   const spec = m.files.find((f) => f.name === name)!;
   const duration = await probe(path).then((i) => Math.round(i.duration * 100) / 100, (err: unknown) => (log('probe %s: %O', path, err), 0));
-  return { name, role: name.startsWith('program.') ? 'program' : 'seat', size: (await stat(path)).size, duration, sha256: spec.sha256 };
+  return { name, role: PROGRAM.test(name) ? 'program' : 'seat', size: (await stat(path)).size, duration, sha256: spec.sha256 };
 }
 
 /** Add the upload in `folder` (its final place) to the catalogue as published; idempotent. */
@@ -51,9 +54,18 @@ export async function importUpload(catalogue: RecordingCatalogue, chat: ChatLog,
   if (known) return known;
   const messages = await readChat(folder, m);
   if (messages.length > 0) await writeFileAtomic(chat.pathOf(m.id), messages.map((c) => JSON.stringify(c) + '\n').join(''), 0o600);
-  const media = m.files.filter((f) => f.name !== 'chat.json').map((f) => f.name).sort((a, b) => Number(b.startsWith('program.')) - Number(a.startsWith('program.')));
+  // The program's parts first, in order (each placed after the previous one), then the seats.
+  const part = (name: string) => (PROGRAM.test(name) ? Number(PROGRAM.exec(name)![1] ?? 1) : 1000);
+  const media = m.files.filter((f) => f.name !== 'chat.json').map((f) => f.name).sort((a, b) => part(a) - part(b) || a.localeCompare(b));
   const files: RecordingFile[] = [];
-  for (const name of media) files.push(await described(folder, m, name));
+  let offset = 0;
+  for (const name of media) {
+    const f = await described(folder, m, name);
+    if (f.role === 'program') {
+      files.push({ ...f, offset: Math.round(offset * 100) / 100 });
+      offset += f.duration ?? 0;
+    } else files.push(f);
+  }
   const program = files.find((f) => f.role === 'program');
   const thumbs = program?.duration
     ? await thumbnails(join(folder, program.name), program.duration, folder).catch((err: unknown) => (log('thumbnails of %s: %O', m.id, err), []))
@@ -65,7 +77,7 @@ export async function importUpload(catalogue: RecordingCatalogue, chat: ChatLog,
     ...(m.meta.subject ? { subject: m.meta.subject } : {}),
     ...(m.meta.grade ? { grade: m.meta.grade } : {}),
     startedAt: m.meta.startedAt, endedAt: m.meta.endedAt ?? new Date(Date.parse(m.meta.startedAt) + (m.meta.duration ?? 0) * 1000).toISOString(), venues: [...m.meta.venues], files,
-    duration: program?.duration ?? m.meta.duration ?? 0, size: files.reduce((s, f) => s + (f.size ?? 0), 0),
+    duration: offset || (m.meta.duration ?? 0), size: files.reduce((s, f) => s + (f.size ?? 0), 0),
     state: 'published', history: [{ state: 'published', by: `upload:${m.school}`, at }], thumbnails: thumbs,
     origin: { school: m.school, recordingId: m.recordingId },
   });

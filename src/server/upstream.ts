@@ -37,6 +37,9 @@ const UPSTREAM_PEER = 'upstream';
 
 type StateMessage = Extract<ServerMessage, { type: 'state' }>;
 
+/** The upstream subscribing connection each program publication came on (ReceivedTrack.connection). */
+const connectionOf = new WeakMap<Publication, number>();
+
 /** One mirrored session: the link to its upstream copy, kept up while the relay runs. */
 class UpstreamLink implements UpstreamControl {
   readonly info: SessionDescriptor;
@@ -149,6 +152,10 @@ class UpstreamLink implements UpstreamControl {
     client.on('chat', (message) => {
       if (client === this.#client) this.session.deliverChat(message);
     });
+    // The upstream gave up restarting our subscribing connection: a fresh join (the reconnect path) is the cure.
+    client.on('error', (e) => {
+      if (client === this.#client && e.code === 'SUBSCRIBE_RESTART_LIMIT') client.close();
+    });
     client.on('ended', (reason) => {
       if (client !== this.#client) return;
       log('upstream ended session %s (%s)', this.info.code, reason);
@@ -164,8 +171,14 @@ class UpstreamLink implements UpstreamControl {
   }
 
   #onTrack(client: ParticipantClient, t: ReceivedTrack): void {
-    if (client !== this.#client || t.slot !== 'main' || !t.receiver || this.#publications.has(t.kind)) return;
+    if (client !== this.#client || t.slot !== 'main' || !t.receiver) return;
+    // Subscriber restarts: after `subscribeOffer.restart` upstream, the client's new connection brings new tracks for
+    // the same m-lines: they replace the old connection's (the program feed renumbers across them, as after a drop).
+    const old = this.#publications.get(t.kind);
+    if (old && (connectionOf.get(old) ?? 0) >= t.connection) return;
+    old?.close();
     const pub = new Publication(`${UPSTREAM_PEER}:${t.kind}`, UPSTREAM_PEER, t.track, t.receiver, this.#relay.observer);
+    connectionOf.set(pub, t.connection);
     this.#publications.set(t.kind, pub);
     this.#publish();
   }

@@ -141,6 +141,8 @@ export class SignalingConnection {
         return p.unpublish();
       case 'subscribeAnswer':
         return p.acceptAnswer(m.sdp, m.version);
+      case 'resubscribe':
+        return p.resubscribe(m.version);
       case 'mute':
         return s.setMuted(p, m.kind, m.muted);
       case 'leave':

@@ -41,6 +41,12 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('unpublish') }),
   /** Answer to the relay's `subscribeOffer`. */
   z.object({ type: z.literal('subscribeAnswer'), sdp, version: z.number().int().nonnegative() }),
+  /**
+   * The subscribing connection failed on the client's side (ICE or DTLS): the relay starts a new one and sends a
+   * `subscribeOffer` with `restart: true` (at most 3 restarts a minute, then `SUBSCRIBE_RESTART_LIMIT`). `version`:
+   * the last offer answered on the failed connection — one the relay has already replaced is not restarted again.
+   */
+  z.object({ type: z.literal('resubscribe'), version: z.number().int().nonnegative().optional() }),
   /** One's own microphone / camera state (the media itself is controlled in the client). */
   z.object({ type: z.literal('mute'), kind, muted: z.boolean() }),
   z.object({ type: z.literal('ping'), t: z.number().optional() }),
@@ -118,6 +124,13 @@ export const peerStats = z.object({
   rttMs: z.number().nullable(),
   /** Speaking level 0..1 (from the audio-level header extension), when known. */
   level: z.number().nullable(),
+  /**
+   * The simulcast layer this participant's main video gets (l, m, h; a single-layer venue's is h), `audio` while its
+   * video is paused for its link, null with nothing to watch. Absent from relays before adaptation.
+   */
+  layer: z.enum(['l', 'm', 'h', 'audio']).nullable().default(null),
+  /** The relay's estimate of this participant's downlink, kbit/s (null: not receiving). */
+  estimateKbps: z.number().nullable().default(null),
 });
 export type PeerStats = z.infer<typeof peerStats>;
 
@@ -153,7 +166,11 @@ export const serverMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('seat'), granted: z.boolean() }),
   z.object({ type: z.literal('publishAnswer'), sdp }),
-  z.object({ type: z.literal('subscribeOffer'), sdp, version: z.number().int(), streams: z.array(streamSlot) }),
+  z.object({
+    type: z.literal('subscribeOffer'), sdp, version: z.number().int(), streams: z.array(streamSlot),
+    /** The relay replaced the subscribing connection: discard yours and answer on a new one. */
+    restart: z.boolean().optional(),
+  }),
   z.object({ type: z.literal('pong'), t: z.number().optional() }),
   z.object({
     type: z.literal('error'), code: z.string(), message: z.string(), ref: z.string().optional(),

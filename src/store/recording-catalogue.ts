@@ -15,6 +15,11 @@ export interface RecordingFile {
   readonly venue?: string;
   /** ffmpeg writing it (while recording), to stop an orphan after a crash. */
   pid?: number;
+  /**
+   * Seconds from the recording's start to this file's first media. A program whose main venue moved between a VP8
+   * and an H.264 venue is several files (`program.webm`, `program-2.mkv`, …: role 'program', listed first, in order).
+   */
+  offset?: number;
   duration?: number;
   size?: number;
   /** SHA-256 (hex) of a file a school published here, as verified on arrival. */
@@ -40,7 +45,7 @@ export interface Recording {
   endedAt?: string;
   venues: string[];
   files: RecordingFile[];
-  /** Seconds of the program file. */
+  /** Seconds of the program (all its parts together). */
   duration?: number;
   /** Bytes of all files. */
   size?: number;

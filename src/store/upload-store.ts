@@ -12,7 +12,7 @@ import { sha256File } from '../core/hash.js';
 import { JsonStore } from './json-store.js';
 
 /** The files an upload may carry: the program, seat files, the discussion. Nothing else reaches the disk. */
-export const UPLOAD_FILE = /^(?:program\.(?:webm|mp4)|seat-\d{1,3}\.webm|chat\.json)$/;
+export const UPLOAD_FILE = /^(?:program(?:-\d{1,3})?\.(?:webm|mkv|mp4)|seat-\d{1,3}\.(?:webm|mkv)|chat\.json)$/;
 /** All files of one upload together. */
 export const MAX_UPLOAD_BYTES = 8 * 1024 ** 3;
 /** One PUT's body. */

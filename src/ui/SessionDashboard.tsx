@@ -1,5 +1,6 @@
 // The `jiaoyan status` screen for one live session: rundown, main venue, seats, participants with their link
-// figures, viewers, discussion, relay load. Pure: props → frame, every line cut to `width` display columns.
+// figures (down: the layer their main video gets and the relay's estimate of their link), viewers, discussion,
+// relay load. Pure: props → frame, every line cut to `width` display columns.
 import { Box, Text } from 'ink';
 import type { DashboardChatLine, DashboardParticipant, SessionSnapshot } from '../core/dashboard.js';
 import { bar, type Translate } from './BatchProgress.js';
@@ -56,8 +57,8 @@ export function figure(n: number): string {
 
 const known = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Column widths of the participants table (display columns), 77 in all with the separators. */
-const COL = { mark: 2, name: 12, venue: 10, role: 4, mic: 4, cam: 4, level: 5, hand: 4, in: 5, out: 5, loss: 6, rtt: 6 } as const;
+/** Column widths of the participants table (display columns), 80 in all with the separators. */
+const COL = { mark: 2, name: 10, venue: 8, role: 4, mic: 4, cam: 4, level: 5, hand: 4, in: 5, out: 5, loss: 6, rtt: 5, down: 7 } as const;
 
 function headerRow(t: Translate): string {
   return [
@@ -73,7 +74,16 @@ function headerRow(t: Translate): string {
     fitStart(t('dash_col_out'), COL.out),
     fitStart(t('dash_col_loss'), COL.loss),
     fitStart(t('dash_col_rtt'), COL.rtt),
+    fitStart(t('dash_col_down'), COL.down),
   ].join(' ');
+}
+
+/** The `down` column: the layer (or audio only) and the estimate, `h 1500`; kbit/s from 10 000 up in M. */
+export function downlink(p: DashboardParticipant, t: Translate): string {
+  const est = known(p.estimateKbps) ? (p.estimateKbps >= 10_000 ? `${Math.round(p.estimateKbps / 1000)}M` : String(Math.round(p.estimateKbps))) : null;
+  const layer = p.layer === 'audio' ? t('dash_layer_audio') : p.layer ?? null;
+  if (layer === null && est === null) return UNKNOWN;
+  return `${layer ?? UNKNOWN} ${est ?? UNKNOWN}`;
 }
 
 function participantRow(p: DashboardParticipant, selected: boolean, t: Translate): string {
@@ -94,6 +104,7 @@ function participantRow(p: DashboardParticipant, selected: boolean, t: Translate
     fitStart(kbps(p.outKbps), COL.out),
     fitStart(known(p.loss) ? `${(p.loss * 100).toFixed(1)}%` : UNKNOWN, COL.loss),
     fitStart(known(p.rttMs) ? String(Math.round(p.rttMs)) : UNKNOWN, COL.rtt),
+    fitStart(downlink(p, t), COL.down),
   ].join(' ');
 }
 

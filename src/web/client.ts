@@ -2,16 +2,17 @@
 // granted — asked for, or given by the host), subscribes to what the relay offers, follows the activity
 // (rundown, chat, hands, host requests), and reconnects by itself after a network drop — re-joining with the
 // same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
-import type { Participant, Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
+import type { Participant, Role, ServerMessage } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
 import { joinErrorOutcome, NO_ACTIVITY } from './client-types.js';
 import type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 import { Emitter } from './emitter.js';
-import { openCamera, Publisher, Subscriber } from './media.js';
+import { openCamera, Publisher, type Subscriber } from './media.js';
 import { publishFailureNotice } from './publish-notice.js';
 import { watchIce } from './rtc.js';
 import { Signaling } from './signaling.js';
 import type { SlotLayout } from './slots.js';
+import { Subscription } from './subscription.js';
 
 export type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 
@@ -36,9 +37,15 @@ export class JoinClient extends Emitter<ClientEvents> {
   camOn = true;
   localStream: MediaStream | null = null;
   publisher: Publisher | null = null;
-  subscriber: Subscriber | null = null;
 
   #signaling: Signaling | null = null;
+  /** The subscribing connection: replaced on the relay's restart, a broken one rejoins (subscription.ts). */
+  readonly #subscription = new Subscription({
+    layout: () => this.emit('layout'),
+    answer: (sdp, version) => void this.#send({ type: 'subscribeAnswer', sdp, version }),
+    failed: () => this.emit('notice', { key: 'error.BAD_SDP' }),
+    broken: () => this.#mediaBroken(),
+  });
   #everJoined = false;
   #joinedHere = false;
   #hadSeat = false;
@@ -52,6 +59,10 @@ export class JoinClient extends Emitter<ClientEvents> {
 
   get isHost(): boolean {
     return this.role === 'host';
+  }
+
+  get subscriber(): Subscriber | null {
+    return this.#subscription.subscriber;
   }
 
   /** Our own entry in the participants list. */
@@ -194,7 +205,7 @@ export class JoinClient extends Emitter<ClientEvents> {
       case 'publishAnswer':
         return void this.#acceptAnswer(m.sdp);
       case 'subscribeOffer':
-        return void this.#onSubscribeOffer(m);
+        return void this.#subscription.handleOffer(m);
       case 'pong':
         return;
       case 'error':
@@ -273,6 +284,7 @@ export class JoinClient extends Emitter<ClientEvents> {
   }
 
   #onError(code: string, message: string, ref: string | undefined): void {
+    if (code === 'SUBSCRIBE_RESTART_LIMIT') return this.#mediaBroken(); // the relay gave up on our media: rejoin
     const outcome = joinErrorOutcome(code, ref, this.#joinedHere, this.#everJoined);
     if (outcome === 'fail') return this.#fail({ code, message });
     if (outcome === 'retry') return this.#dropped(); // rate-limited or a relay hiccup while re-joining
@@ -300,7 +312,7 @@ export class JoinClient extends Emitter<ClientEvents> {
       if (this.#signaling !== sig || !this.wantPublish || this.publisher) return; // dropped or cancelled meanwhile
       const pub = new Publisher(this.localStream);
       this.publisher = pub;
-      this.#unwatch.push(watchIce(pub.pc, () => this.#mediaBroken(pub.pc)));
+      this.#unwatch.push(watchIce(pub.pc, () => pub === this.publisher && this.#mediaBroken()));
       this.emit('change');
       const sdp = await pub.offer();
       if (this.publisher === pub) this.#send({ type: 'publish', sdp });
@@ -333,24 +345,8 @@ export class JoinClient extends Emitter<ClientEvents> {
     this.emit('notice', notice);
   }
 
-  async #onSubscribeOffer(offer: { sdp: string; version: number; streams: StreamSlot[] }): Promise<void> {
-    let sub = this.subscriber;
-    if (!sub) {
-      const created = new Subscriber(() => this.emit('layout'));
-      this.#unwatch.push(watchIce(created.pc, () => this.#mediaBroken(created.pc)));
-      this.subscriber = sub = created;
-    }
-    try {
-      const sdp = await sub.handleOffer(offer);
-      if (sdp !== null && this.subscriber === sub) this.#send({ type: 'subscribeAnswer', sdp, version: offer.version });
-    } catch (err) {
-      console.warn('jiaoyan: subscribe offer failed', err);
-      this.emit('notice', { key: 'error.BAD_SDP' });
-    }
-  }
-
-  #mediaBroken(pc: RTCPeerConnection): void {
-    if (pc !== this.publisher?.pc && pc !== this.subscriber?.pc) return;
+  /** A media path broke for good (or the relay gave up on it): rejoin, as after a network drop. */
+  #mediaBroken(): void {
     this.#signaling?.close();
     this.#dropped();
   }
@@ -397,8 +393,7 @@ export class JoinClient extends Emitter<ClientEvents> {
     for (const u of this.#unwatch.splice(0)) u();
     this.#signaling?.close();
     this.#signaling = null;
-    this.subscriber?.close();
-    this.subscriber = null;
+    this.#subscription.close();
     this.#releasePublisher(all);
     this.seatPending = false;
     this.emit('layout');

@@ -115,6 +115,7 @@ export const messages = {
   'error.CHAT_EMPTY': { zh: '消息是空的', en: 'The message is empty' },
   'error.CHAT_TOO_LONG': { zh: '消息太长，最多 500 字', en: 'The message is too long (500 characters at most)' },
   'error.CHAT_RATE_LIMITED': { zh: '发言太频繁，请稍后再发', en: 'Too many messages — wait a moment' },
+  'error.SUBSCRIBE_RESTART_LIMIT': { zh: '接收音视频的连接多次失败，正在重新加入', en: 'The media connection kept failing — rejoining' },
 } as const satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof messages;

@@ -2,6 +2,7 @@
 // relay answers) and Subscriber (relay offers, client answers; renegotiations reuse the connection).
 import type { StreamSlot } from '../signaling/protocol.js';
 import { GATHER_TIMEOUT_MS, PEER_CONFIG, preferCodec, waitForIceGathering } from './rtc.js';
+import { publishesSimulcast, SIMULCAST } from './simulcast.js';
 import { layoutStreams, type SlotLayout } from './slots.js';
 
 /** Modest capture: the relay forwards what is sent, and village links are slow. */
@@ -32,12 +33,12 @@ export async function openCamera(): Promise<MediaStream> {
 export class Publisher {
   readonly pc = new RTCPeerConnection(PEER_CONFIG);
 
-  /** Always one audio and one video m-line, in that order, even when a device is missing. */
-  constructor(readonly stream: MediaStream) {
+  /** Always one audio and one video m-line, in that order, even when a device is missing; video in three layers with `simulcast`. */
+  constructor(readonly stream: MediaStream, simulcast = typeof navigator !== 'undefined' && publishesSimulcast(navigator.userAgent)) {
     for (const kind of ['audio', 'video'] as const) {
       const track = stream.getTracks().find((t) => t.kind === kind);
       const transceiver = track
-        ? this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] })
+        ? this.pc.addTransceiver(track, { direction: 'sendonly', streams: [stream], ...(kind === 'video' && simulcast ? { sendEncodings: SIMULCAST.map((e) => ({ ...e })) } : {}) })
         : this.pc.addTransceiver(kind, { direction: 'sendonly' });
       preferCodec(transceiver, kind === 'video' ? 'video/VP8' : 'audio/opus');
     }

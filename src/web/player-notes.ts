@@ -1,6 +1,7 @@
 // Self-review notes beside the recording: the recording's notes in the order of the lesson (click one to jump
 // there), and a small form that notes the current moment with a category. Text goes in through textContent only.
 import { pickLang, type Lang } from './i18n.js';
+import type { PlayerVideo } from './program-video.js';
 
 type Entry = { readonly zh: string; readonly en: string };
 
@@ -63,7 +64,7 @@ async function errorDetail(res: Response): Promise<string> {
 }
 
 /** The notes panel for the recording at `url` (`/play/<id>/notes?…`), seeking `video` on a click. */
-export function notesPanel(video: HTMLVideoElement, url: string, tags: readonly string[], lang: Lang): HTMLElement {
+export function notesPanel(video: PlayerVideo, url: string, tags: readonly string[], lang: Lang): HTMLElement {
   const list = make('ol', { class: 'chat-log', id: 'notes' });
   const empty = make('p', { class: 'chat-empty', text: label('none', lang) });
   const status = make('p', { class: 'chat-count', id: 'note-status' });

@@ -2,6 +2,7 @@
 // relay every few seconds, on pause and at the end, and with navigator.sendBeacon when the page goes away.
 // A report that fails is kept and sent again with the next one.
 import { WatchTracker } from './watch-tracker.js';
+import type { PlayerVideo } from './program-video.js';
 
 /** Seconds between two reports while playing. */
 const REPORT_EVERY_MS = 5000;
@@ -19,7 +20,7 @@ export interface ProgressReporter {
   readonly flush: () => void;
 }
 
-export function reportProgress(video: HTMLVideoElement, url: string, onAnswer: (a: ProgressAnswer) => void): ProgressReporter {
+export function reportProgress(video: PlayerVideo, url: string, onAnswer: (a: ProgressAnswer) => void): ProgressReporter {
   const tracker = new WatchTracker();
   let inFlight = false;
   let again = false;

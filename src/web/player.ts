@@ -4,12 +4,15 @@
 // also reports what was actually watched (player-progress.ts). Text is set with textContent only.
 import { notesPanel, playerLang, label } from './player-notes.js';
 import { reportProgress, type ProgressReporter } from './player-progress.js';
+import { ProgramVideo, type ProgramPart } from './program-video.js';
 
 interface PlayerData {
   title: string;
   startedAt: string;
   duration: number;
   video: string;
+  /** The program's files in order with their offsets (one for most lessons). */
+  parts?: ProgramPart[];
   thumbnails: { src: string; at: number }[];
   chat: { offset: number; from: string; venue: string; text: string }[];
   /** `/play/<id>/notes?…` with the page's credential. */
@@ -35,10 +38,11 @@ const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60))
 function start(): void {
   const data = JSON.parse(document.getElementById('player-data')!.textContent ?? '{}') as PlayerData;
   const root = document.getElementById('player')!;
-  const video = el('video', { id: 'video' });
-  video.controls = true;
-  video.preload = 'metadata';
-  video.src = data.video;
+  const element = el('video', { id: 'video' });
+  element.controls = true;
+  element.preload = 'metadata';
+  element.src = data.video;
+  const video = new ProgramVideo(element, data.parts ?? []);
   const strip = el('div', { class: 'thumbs', id: 'thumbs' });
   for (const t of data.thumbnails) {
     const img = el('img');
@@ -79,9 +83,9 @@ function start(): void {
   const head = el('h1', { text: data.title });
   if (data.viewer) head.append(el('span', { class: 'chat-time', id: 'viewer', text: ` ${data.viewer}` }));
   const side = el('aside', { class: 'side' }, el('section', { class: 'chat' }, log), notesPanel(video, data.notes, data.tags, lang));
-  root.append(head, el('div', { class: 'layout' }, el('div', { class: 'stage' }, video, strip, watched), side));
+  root.append(head, el('div', { class: 'layout' }, el('div', { class: 'stage' }, element, strip, watched), side));
   document.title = data.title;
-  (window as unknown as { __player: unknown }).__player = { shown: () => shown, video, reports: () => progress?.reports() ?? 0 };
+  (window as unknown as { __player: unknown }).__player = { shown: () => shown, video: element, program: video, reports: () => progress?.reports() ?? 0 };
 }
 
 start();

@@ -72,6 +72,9 @@ export function expectedReplies(frame: Frame, st: ConnectionState, hint?: 'valid
     case 'subscribeAnswer':
       // A stale version is ignored; the current one is applied or refused as BAD_SDP.
       return [[], ['error:BAD_SDP']];
+    case 'resubscribe':
+      // A fresh subscribing connection (its offer comes on its own), or refused past the restart budget.
+      return [[], ['error:SUBSCRIBE_RESTART_LIMIT']];
     case 'leave':
       return [['close:1000']];
     case 'leaveSeat':

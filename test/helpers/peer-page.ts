@@ -12,6 +12,8 @@ export interface RelayPeerApi {
   offer(pairs: number): Promise<{ sdp: string; mids: Array<{ mid: string; kind: 'audio' | 'video' }> }>;
   /** Apply the join page's answer to the last offer. */
   accept(answerSdp: string): Promise<void>;
+  /** Close the subscribing connection and forget it: the next offer() is on a new one (a relay's restart). */
+  restartSubscriber(): void;
   /** Close both connections, as a relay that lost its state would. */
   close(): void;
 }
@@ -73,6 +75,10 @@ window.relayPeer = {
   },
   async accept(sdp) {
     await sub.setRemoteDescription({ type: 'answer', sdp });
+  },
+  restartSubscriber() {
+    if (sub) sub.close();
+    sub = null;
   },
   close() {
     for (const pc of [pub, sub]) if (pc) pc.close();

@@ -22,7 +22,8 @@ function person(peerId: string, name: string, venue: string, more: Partial<Dashb
 
 const ZHANG = person('p-zhang', '张老师', '一小', { role: 'host', seat: true, publishing: true, inKbps: 512.4, outKbps: 1300, loss: 0.012, rttMs: 48.4, level: 0.6 });
 const LI = person('p-li', 'Ms Li', 'Rivers', { role: 'speaker', seat: true, publishing: true, hand: true, muted: { audio: true, video: false }, inKbps: null, level: 0 });
-const WANG = person('p-wang', '王同学', '二小', { muted: { audio: true, video: true } });
+const WANG = person('p-wang', '王同学', '二小', { muted: { audio: true, video: true }, layer: 'audio', estimateKbps: 62.4 });
+const ZHAO = person('p-zhao', 'Zhao', 'Hills', { layer: 'm', estimateKbps: 12_345 });
 
 function snapshot(more: Partial<SessionSnapshot> = {}): SessionSnapshot {
   return {
@@ -126,13 +127,15 @@ describe('the session dashboard', () => {
     expect(switching[1]).toBe('主会场：一小（正在切换到 三小…） · 席位 2/4 · ● 录制中');
   });
 
-  it('tabulates participants: role, mic/cam markers, level bar, raised hand, and – for unknown figures', () => {
-    const lines = frameOf(<SessionDashboard snapshot={snapshot()} t={en} selected={1} />);
-    expect(lineWith(lines, 'Participants')).toBe('Participants (3) · in/out kbit/s · RTT ms');
-    expect(lineWith(lines, 'name')).toBe('  name         venue      role mic  cam  level hand    in   out   loss    RTT');
-    expect(lineWith(lines, '张老师  ')).toBe('  张老师       一小       host on   on   ███░░        512  1300   1.2%     48');
-    expect(lineWith(lines, 'Ms Li')).toBe('▸ Ms Li        Rivers     seat off  on   ░░░░░ ✋       –     –      –      –');
-    expect(lineWith(lines, '王同学')).toBe('  王同学       二小                                     –     –      –      –');
+  it('tabulates participants: role, mic/cam markers, level bar, raised hand, downlink layer and estimate, and – for unknown figures', () => {
+    const lines = frameOf(<SessionDashboard snapshot={snapshot({ participants: [ZHANG, LI, WANG, ZHAO] })} t={en} selected={1} />);
+    expect(lineWith(lines, 'Participants')).toBe('Participants (4) · in/out kbit/s · RTT ms · down: layer + estimate');
+    expect(lineWith(lines, 'name')).toBe('  name       venue    role mic  cam  level hand    in   out   loss   RTT    down');
+    expect(lineWith(lines, '张老师  ')).toBe('  张老师     一小     host on   on   ███░░        512  1300   1.2%    48       –');
+    expect(lineWith(lines, 'Ms Li')).toBe('▸ Ms Li      Rivers   seat off  on   ░░░░░ ✋       –     –      –     –       –');
+    expect(lineWith(lines, '王同学')).toBe('  王同学     二小                                   –     –      –     –  aud 62');
+    expect(lineWith(lines, 'Zhao')).toBe('  Zhao       Hills                                  –     –      –     –   m 12M');
+    expect(lineWith(frameOf(<SessionDashboard snapshot={snapshot({ participants: [WANG] })} t={zh} />), '王同学').endsWith('   音 62')).toBe(true);
   });
 
   it('lines up the columns after Chinese names with those after ASCII names', () => {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { RefusedError, UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { sha256File } from '../../core/hash.js';
@@ -19,6 +19,7 @@ import { encodePreset } from '../../media/presets.js';
 import { assertReadable, probe } from '../../media/probe.js';
 import { removeStaleTemps } from '../../media/stale-temp.js';
 import type { CliContext } from '../context.js';
+import { programParts } from '../recording-input.js';
 
 const DEFAULT_CHUNK = 4 * 1024 * 1024;
 const MIN_CHUNK = 1024;
@@ -48,23 +49,36 @@ async function countyTarget(opts: Record<string, unknown>): Promise<RelayTarget>
   return { url, ...(typeof opts.token === 'string' ? { token: opts.token } : {}), ...(ca ? { ca } : {}) };
 }
 
-/** The program to send: the recording's own file, or its transcode with `presetName` (made once, then reused). */
-async function programFile(ctx: CliContext, id: string, presetName: string | undefined, cache: string): Promise<{ name: string; path: string }> {
-  const source = join(ctx.dataDir, 'recordings', id, 'program.webm');
-  await assertReadable(source);
-  if (!presetName) return { name: 'program.webm', path: source };
+/**
+ * The program to send, part by part (a recording whose main venue moved between VP8 and H.264 venues has several):
+ * the recording's own files, or their transcodes with `presetName` (made once, then reused).
+ */
+async function programFiles(ctx: CliContext, id: string, presetName: string | undefined, cache: string): Promise<{ name: string; path: string }[]> {
+  const parts = programParts(join(ctx.dataDir, 'recordings', id));
+  if (parts.length === 0) await assertReadable(join(ctx.dataDir, 'recordings', id, 'program.webm'));
+  const out: { name: string; path: string }[] = [];
+  for (const [i, source] of parts.entries()) {
+    await assertReadable(source);
+    out.push(presetName ? await transcoded(ctx, source, i + 1, presetName, cache) : { name: basename(source), path: source });
+  }
+  return out;
+}
+
+/** Part `n` of the program transcoded with a preset, as `program.mp4` / `program-<n>.mp4`. */
+async function transcoded(ctx: CliContext, source: string, n: number, presetName: string, cache: string): Promise<{ name: string; path: string }> {
   const preset = await encodePreset(ctx.dataDir, presetName);
+  const name = n === 1 ? 'program.mp4' : `program-${n}.mp4`;
   // The preset's settings are in the name: an edited preset makes a new file, the same one reuses it.
   const tag = createHash('sha256').update(JSON.stringify(preset)).digest('hex').slice(0, 8);
-  const output = join(cache, `program-${preset.name}-${tag}.mp4`);
-  if ((await stat(output).then((s) => s.size, () => 0)) > 0) return { name: 'program.mp4', path: output };
+  const output = join(cache, `${name.slice(0, -4)}-${preset.name}-${tag}.mp4`);
+  if ((await stat(output).then((s) => s.size, () => 0)) > 0) return { name, path: output };
   await mkdir(cache, { recursive: true, mode: 0o700 });
   await removeStaleTemps([output]);
   ctx.out.info(t('publish_transcoding', { preset: preset.name }));
   const info = await probe(source, ctx.signal);
   await clip({ input: source, output, from: 0, to: info.duration, mode: 'encode', preset, info, signal: ctx.signal, onProgress: (p) => ctx.out.progress.update(p) });
   ctx.out.progress.end();
-  return { name: 'program.mp4', path: output };
+  return { name, path: output };
 }
 
 /** A progress bar on a terminal's stderr: `program.webm [#######·····]  58%  12.3/21.0 MB`. */
@@ -115,13 +129,13 @@ export async function publishTo(ctx: CliContext, local: RelayTarget, id: string,
   const rec = await relayRequest<LocalRecording>(local, 'GET', `/api/recordings/${id}`);
   if (rec.state !== 'approved' && rec.state !== 'published') throw new RefusedError('RECORDING_STATE', { id, from: rec.state, to: 'published' });
   const cache = join(ctx.dataDir, 'publish', id);
-  const program = await programFile(ctx, id, typeof opts.preset === 'string' ? opts.preset : undefined, cache);
+  const program = await programFiles(ctx, id, typeof opts.preset === 'string' ? opts.preset : undefined, cache);
   const chatPath = join(cache, 'chat.json');
   const messages = rec.chat.map((c) => ({ from: c.from, venue: c.venue, text: c.text, at: c.at }));
   await writeFileAtomic(chatPath, JSON.stringify({ messages }) + '\n', 0o600);
   if (!ctx.out.json) ctx.out.info(t('publish_hashing'));
   const files: LocalFile[] = [];
-  for (const f of [program, { name: 'chat.json', path: chatPath }]) {
+  for (const f of [...program, { name: 'chat.json', path: chatPath }]) {
     files.push({ ...f, size: (await stat(f.path)).size, sha256: await sha256File(f.path, ctx.signal) });
   }
   const meta = {

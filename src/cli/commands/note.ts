@@ -1,6 +1,6 @@
 // `jiaoyan note add <recording> --at T --tag TAG "text"`, `note list [<recording>]`, `note export <recording>
 // --format md|csv [-o FILE]`: self-review notes on a recording of the library (offline, in the data dir).
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/fs.js';
 import { formatTime, parseTime } from '../../core/time.js';
@@ -10,9 +10,13 @@ import { resolveMediaInput } from '../recording-input.js';
 
 /** The recording id behind a reference (id or prefix): the name of its folder. */
 export function recordingId(dataDir: string, ref: string): string {
-  const path = resolveMediaInput(dataDir, ref);
-  if (!path.endsWith('/program.webm')) throw new UsageError('USAGE', { detail: `no recording ${ref} in this data dir` });
-  return basename(path.slice(0, -'/program.webm'.length));
+  // A recording's program (any of its parts, VP8 WebM or H.264 Matroska) lives in the recording's own folder.
+  const path = resolveMediaInput(dataDir, ref.replace(/:\d{1,3}$/, ''));
+  const folder = dirname(path);
+  if (dirname(folder) !== join(dataDir, 'recordings') || !/^program(-\d{1,3})?\.(webm|mkv|mp4)$/.test(basename(path))) {
+    throw new UsageError('USAGE', { detail: `no recording ${ref} in this data dir` });
+  }
+  return basename(folder);
 }
 
 const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

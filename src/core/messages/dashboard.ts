@@ -13,7 +13,7 @@ export const dashboard = {
   dash_rundown_step: { en: '{n}. {venue} · {label}', zh: '{n}. {venue} · {label}' },
 
   // Session dashboard: participants table.
-  dash_participants: { en: 'Participants ({count}) · in/out kbit/s · RTT ms', zh: '参会者（{count}）· 入/出 kbit/s · 延迟 ms' },
+  dash_participants: { en: 'Participants ({count}) · in/out kbit/s · RTT ms · down: layer + estimate', zh: '参会者（{count}）· 入/出 kbit/s · 延迟 ms · 下行：层 + 估计' },
   dash_no_participants: { en: 'nobody has joined yet', zh: '尚无人加入' },
   dash_rows_range: { en: '… {from}–{to} of {count}', zh: '… 第 {from}–{to} 个，共 {count} 个' },
   dash_col_name: { en: 'name', zh: '名字' },
@@ -27,6 +27,9 @@ export const dashboard = {
   dash_col_out: { en: 'out', zh: '出' },
   dash_col_loss: { en: 'loss', zh: '丢包' },
   dash_col_rtt: { en: 'RTT', zh: '延迟' },
+  dash_col_down: { en: 'down', zh: '下行' },
+  /** A viewer whose video is paused for its link (audio only), in the `down` column. */
+  dash_layer_audio: { en: 'aud', zh: '音' },
   dash_role_host: { en: 'host', zh: '主持' },
   dash_role_seat: { en: 'seat', zh: '席位' },
   dash_on: { en: 'on', zh: '开' },

@@ -23,6 +23,10 @@ export const relay = {
   SESSION_KIND_UNKNOWN: { en: 'unknown session kind "{kind}"; use one of {kinds}', zh: '未知活动类型 "{kind}"；可用：{kinds}' },
   JOIN_FAILED: { en: 'join failed: {detail}', zh: '加入失败：{detail}' },
   RELAY_NO_ANSWER: { en: 'the relay did not answer the {request} request', zh: '中继没有回应 {request} 请求' },
+  SUBSCRIBE_RESTART_LIMIT: {
+    en: 'the connection that brings you the media failed {count} times within a minute: giving up — rejoin the session',
+    zh: '接收音视频的连接在一分钟内失败了 {count} 次，已停止重试——请重新加入活动',
+  },
   cmd_relay_start: { en: 'run the school relay (HTTPS, WebSocket signaling, WebRTC media)', zh: '运行校内中继（HTTPS、WebSocket 信令、WebRTC 媒体）' },
   cmd_relay_status: { en: 'show the relay status', zh: '显示中继状态' },
   cmd_session: { en: 'start, list, show and end live sessions', zh: '开始、列出、查看和结束直播活动' },
