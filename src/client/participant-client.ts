@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly monitor?: boolean;
   /** Join for someone at a school relay (cascade): listed, may act and publish, but receives no media. */
   readonly proxy?: boolean;
+  /** A school relay's token at the relay joined (cascade; see the protocol's `join.relayToken`). */
+  readonly relayToken?: string;
   /** PEM of the relay's CA (from `jiaoyan relay ca`), trusted for wss://. */
   readonly ca?: string;
   /** Video codec of what this participant publishes (default VP8). */
@@ -120,7 +122,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     const joined = client.#next('joined');
     client.send({
       type: 'join', code: opts.code, name: opts.name, venue: opts.venue,
-      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.monitor ? { monitor: true } : {}), ...(opts.proxy ? { proxy: true } : {}),
+      ...(opts.hostKey ? { hostKey: opts.hostKey } : {}), ...(opts.monitor ? { monitor: true } : {}), ...(opts.proxy ? { proxy: true } : {}), ...(opts.relayToken ? { relayToken: opts.relayToken } : {}),
     });
     try {
       client.joined = await joined;

@@ -23,6 +23,7 @@ import { NoteStore } from '../store/note-store.js';
 import { PlayerApi } from './player-api.js';
 import { Recordings } from './recordings.js';
 import { Upstream, type UpstreamOptions } from './upstream.js';
+import { UploadTokens } from '../store/upload-tokens.js';
 import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
@@ -167,32 +168,40 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
 
   const upstream = opts.upstream ? new Upstream(opts.upstream, relay) : undefined;
   /** A code this relay does not know: a school relay asks its upstream (failures count against the asker here). */
-  const resolveUpstream = async (code: string, ip: string) => {
+  const resolveUpstream = async (code: string, ip: string, trusted: boolean) => {
     try {
       return await upstream!.resolve(code);
     } catch (err) {
-      if (err instanceof RefusedError && (err.code === 'CODE_UNKNOWN' || err.code === 'SESSION_ENDED')) limiter.fail(ip);
+      if (!trusted && err instanceof RefusedError && (err.code === 'CODE_UNKNOWN' || err.code === 'SESSION_ENDED')) limiter.fail(ip);
       throw err;
     }
   };
-  const lookup = (code: string, ip: string): StoredSession => {
-    limiter.assertAllowed(ip);
+  /** The session of a code; failures count against the asking address unless it is a school relay with its token. */
+  const lookup = (code: string, ip: string, trusted = false): StoredSession => {
+    if (!trusted) limiter.assertAllowed(ip);
     const s = sessions.byCode(code);
     if (!s) {
-      limiter.fail(ip);
+      if (!trusted) limiter.fail(ip);
       throw new RefusedError('CODE_UNKNOWN', { code: formatCode(code) });
     }
     if (s.endedAt) {
-      limiter.fail(ip);
+      if (!trusted) limiter.fail(ip);
       throw new RefusedError('SESSION_ENDED', { code: formatCode(code) });
     }
     return s;
   };
+  const schoolTokens = new UploadTokens(opts.dataDir);
   const gate: JoinGate = {
-    lookup: (code, ip) => {
-      if (!upstream || sessions.byCode(code)) return lookup(code, ip);
+    lookup: (code, ip, trusted = false) => {
+      if (!upstream || sessions.byCode(code)) return lookup(code, ip, trusted);
+      if (!trusted) limiter.assertAllowed(ip);
+      return resolveUpstream(code, ip, trusted);
+    },
+    relayTrusted: async (relayToken, ip) => {
       limiter.assertAllowed(ip);
-      return resolveUpstream(code, ip);
+      const good = sameSecret(relayToken, token) || (await schoolTokens.schoolOf(relayToken)) !== undefined;
+      if (!good) limiter.fail(ip);
+      return good;
     },
     isHostKey: (sessionId, key) => {
       const s = sessions.find(sessionId);

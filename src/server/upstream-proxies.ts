@@ -17,6 +17,7 @@ export interface ProxyTarget {
   readonly url: string;
   readonly code: string;
   readonly ca?: string;
+  readonly token?: string;
 }
 
 /** A local speaker's tracks, published upward through their proxy. */
@@ -65,7 +66,7 @@ export class UpstreamProxies {
   #connect(name: string, venue: string, hostKey?: string): Promise<ParticipantClient> {
     return ParticipantClient.connect({
       relay: this.#target.url, code: this.#target.code, name, venue, proxy: true, connectTimeoutMs: 5000,
-      ...(hostKey ? { hostKey } : {}), ...(this.#target.ca ? { ca: this.#target.ca } : {}),
+      ...(hostKey ? { hostKey } : {}), ...(this.#target.ca ? { ca: this.#target.ca } : {}), ...(this.#target.token ? { relayToken: this.#target.token } : {}),
     });
   }
 

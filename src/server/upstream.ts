@@ -24,6 +24,8 @@ export interface UpstreamOptions {
   readonly url: string;
   /** PEM of the upstream relay's CA (else the system's). */
   readonly ca?: string;
+  /** This relay's token at the upstream relay (`--upstream-token`: a school token or the upstream's admin token). */
+  readonly token?: string;
   /** How this relay appears upstream: name and venue (default: the host name). */
   readonly name?: string;
   /** Reconnect delays: first and longest (ms). */
@@ -62,7 +64,7 @@ class UpstreamLink implements UpstreamControl {
     this.#opts = opts;
     this.#relay = relay;
     this.#client = client;
-    this.#proxies = new UpstreamProxies({ url: opts.url, code: info.code, ...(opts.ca ? { ca: opts.ca } : {}) }, () => this.session);
+    this.#proxies = new UpstreamProxies({ url: opts.url, code: info.code, ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.token ? { token: opts.token } : {}) }, () => this.session);
     const follow = (sessionId: string) => {
       if (sessionId === info.id) this.#proxies.sync();
     };
@@ -248,7 +250,7 @@ function joinUpstream(opts: UpstreamOptions, code: string): Promise<ParticipantC
   const name = opts.name ?? hostname();
   return ParticipantClient.connect({
     relay: opts.url, code, name, venue: name, receiveVideo: 'both', connectTimeoutMs: 5000,
-    ...(opts.ca ? { ca: opts.ca } : {}),
+    ...(opts.ca ? { ca: opts.ca } : {}), ...(opts.token ? { relayToken: opts.token } : {}),
   });
 }
 

@@ -44,7 +44,9 @@ export interface JoinGate {
    * The session for a code, or throws RefusedError (CODE_UNKNOWN, SESSION_ENDED, RATE_LIMITED). A school relay
    * may resolve a code upstream, hence the promise.
    */
-  lookup(code: string, ip: string): SessionDescriptor | Promise<SessionDescriptor>;
+  lookup(code: string, ip: string, trusted?: boolean): SessionDescriptor | Promise<SessionDescriptor>;
+  /** Whether a school relay's `relayToken` is good here (failures count against the address). */
+  relayTrusted(token: string, ip: string): Promise<boolean>;
   isHostKey(sessionId: string, key: string): boolean;
 }
 
@@ -190,7 +192,10 @@ export class SignalingConnection {
 
   async #join(m: Extract<ClientMessage, { type: 'join' }>): Promise<void> {
     if (this.#participant) throw new RefusedError('ALREADY_JOINED');
-    const info = await this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip);
+    // A school relay looks up codes for a whole school from one address: with its token that is not limited.
+    const trusted = m.relayToken !== undefined && (await this.#deps.gate.relayTrusted(m.relayToken, this.#deps.ip));
+    if (m.relayToken !== undefined && !trusted) throw new RefusedError('RELAY_TOKEN_WRONG');
+    const info = await this.#deps.gate.lookup(normaliseCode(m.code), this.#deps.ip, trusted);
     if (this.#closed) return;
     // A session mirrored from upstream (cascade) exists already: the upstream relay checks a host key, through
     // the host's proxy. Otherwise the key is checked here, before the live session is opened.

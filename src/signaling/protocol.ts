@@ -31,6 +31,11 @@ export const clientMessage = z.discriminatedUnion('type', [
      * publishing), but sent no media — the school relay already receives the program once for everybody.
      */
     proxy: z.boolean().optional(),
+    /**
+     * A school relay's token at this relay (its admin token, or a school token from `library token create`): a
+     * wrong one is refused (RELAY_TOKEN_WRONG); with a right one the code look-ups are not limited per address.
+     */
+    relayToken: z.string().min(16).max(256).optional(),
   }),
   /** Ask for a seat (speaker role); refused when full or not allowed. */
   z.object({ type: z.literal('takeSeat') }),

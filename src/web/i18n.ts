@@ -100,6 +100,7 @@ export const messages = {
   'error.TOO_LARGE': { zh: '消息过大', en: 'A message was too large' },
   'error.BAD_SDP': { zh: '音视频协商失败', en: 'Media negotiation failed' },
   'error.INTERNAL': { zh: '服务器内部错误', en: 'Internal relay error' },
+  'error.RELAY_TOKEN_WRONG': { zh: '中继令牌无效', en: 'The relay token is not valid' },
   'error.RECORDING_DISK_FULL': { zh: '录制已停止：中继的磁盘已满，活动继续进行', en: 'Recording stopped: the relay’s disk is full. The session goes on.' },
   'error.RECORDING_WRITE_FAILED': { zh: '录制已停止：录像文件写入失败，活动继续进行', en: 'Recording stopped: the recording could not be written. The session goes on.' },
   'error.SEAT_BY_HOST': { zh: '席位由主持人安排，请举手', en: 'The host gives the seats — raise your hand' },

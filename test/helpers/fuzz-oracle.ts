@@ -56,7 +56,8 @@ export function expectedReplies(frame: Frame, st: ConnectionState, hint?: 'valid
   if (m.type === 'ping') return [['pong']];
   if (!st.joined) {
     // Sockets that stay outside carry wrong codes only: refused, or rate-limited once their address failed often.
-    if (m.type === 'join') return [['error:CODE_UNKNOWN'], ['error:RATE_LIMITED']];
+    // (A join carrying a school relay's token is checked first: a made-up one is refused as such.)
+    if (m.type === 'join') return m.relayToken !== undefined ? [['error:RELAY_TOKEN_WRONG'], ['error:RATE_LIMITED']] : [['error:CODE_UNKNOWN'], ['error:RATE_LIMITED']];
     return [['error:NOT_JOINED']];
   }
   switch (m.type) {

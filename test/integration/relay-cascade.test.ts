@@ -7,14 +7,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { startRelay } from '../../src/server/relay-server.js';
+import { UploadTokens } from '../../src/store/upload-tokens.js';
 import { tempDir } from '../helpers/cli.js';
 import { createSession, publishClip, relayFixture, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 
-async function schoolRelay(county: TestRelay, name = '三小中继'): Promise<TestRelay> {
+async function schoolRelay(county: TestRelay, name = '三小中继', token?: string): Promise<TestRelay> {
   const dataDir = tempDir();
-  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1', upstream: { url: county.running.url, ca: county.ca, name, backoffMs: [200, 1000] } });
+  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1', upstream: { url: county.running.url, ca: county.ca, name, backoffMs: [200, 1000], ...(token ? { token } : {}) } });
   cleanups.push(() => running.close());
   return { running, dataDir, ca: readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8'), token: readFileSync(join(dataDir, 'admin-token'), 'utf8').trim() };
 }
@@ -125,6 +126,25 @@ describe('school relay cascading from a county relay', () => {
     await host.request({ type: 'grantSeat', peerId: zheng });
     await c.stateWhere((st) => st.participants.some((q) => q.name === '郑老师' && q.seat));
     await expect(host.request({ type: 'pushVenue', venue: '没有的学校' })).rejects.toMatchObject({ code: expect.stringMatching(/VENUE/) });
+  });
+
+  it('takes a school relay at its token: its look-ups are not limited per address, a wrong token is refused', async () => {
+    const county = await relay();
+    const s = await createSession(county, { title: '县级公开课', kind: 'lesson' });
+    const token = await new UploadTokens(county.dataDir).create('三小');
+    const trusted = await schoolRelay(county, '三小中继', token);
+    const wrong = await schoolRelay(county, '五小中继', 'w'.repeat(32));
+    const plain = await schoolRelay(county, '六小中继');
+
+    await expect(join2(wrong, s.code, '孙老师', '五小')).rejects.toMatchObject({ code: 'RELAY_TOKEN_WRONG' });
+    // Twelve mistyped codes from a school with its token: the county still serves everyone at that address.
+    for (let i = 0; i < 12; i++) await expect(trusted.running.upstream!.resolve(`90000000${i % 10}`)).rejects.toMatchObject({ code: 'CODE_UNKNOWN' });
+    await expect(join2(trusted, s.code, '李老师', '三小')).resolves.toBeDefined();
+    await expect(join2(county, s.code, '赵老师', '一小')).resolves.toBeDefined();
+    // Without a token the same mistakes lock the address out at the county, for the whole school (the wrong token
+    // above was the first of the ten failures a minute this loopback address may have there).
+    for (let i = 0; i < 9; i++) await expect(plain.running.upstream!.resolve(`90000000${i}`)).rejects.toMatchObject({ code: 'CODE_UNKNOWN' });
+    await expect(plain.running.upstream!.resolve(s.code)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('cascades two levels deep: county → town → school, one copy on each link', async () => {

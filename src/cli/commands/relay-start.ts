@@ -35,7 +35,7 @@ export async function run(ctx: CliContext, _args: unknown[], opts: Record<string
     ...(typeof opts.publicIp === 'string' ? { publicIp: opts.publicIp } : {}),
     recordMinFreeMb: parseMinFree(opts.recordMinFree ?? '200'),
     announce: opts.announce !== false,
-    ...(typeof opts.upstream === 'string' ? { upstream: upstreamOptions(opts.upstream, opts.upstreamCa) } : {}),
+    ...(typeof opts.upstream === 'string' ? { upstream: upstreamOptions(opts.upstream, opts.upstreamCa, opts.upstreamToken) } : {}),
   });
   ctx.out.event({ event: 'listening', url: running.url, port: running.port, dataDir: ctx.dataDir, pid: process.pid }, () => t('relay_listening', { url: running.url }));
   const observer = running.relay.observer;
@@ -93,7 +93,7 @@ function parseMinFree(value: unknown): number {
 }
 
 /** `--upstream URL [--upstream-ca FILE]`: the relay this one cascades from. */
-function upstreamOptions(url: string, caFile: unknown): UpstreamOptions {
+function upstreamOptions(url: string, caFile: unknown, token: unknown): UpstreamOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -102,5 +102,5 @@ function upstreamOptions(url: string, caFile: unknown): UpstreamOptions {
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new UsageError('BAD_UPSTREAM', { value: url });
   const ca = typeof caFile === 'string' ? readFileSync(caFile, 'utf8') : undefined;
-  return { url: parsed.origin, ...(ca ? { ca } : {}) };
+  return { url: parsed.origin, ...(ca ? { ca } : {}), ...(typeof token === 'string' && token ? { token } : {}) };
 }
