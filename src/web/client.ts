@@ -4,8 +4,7 @@
 // same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
 import type { Participant, Role, ServerMessage } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
-import { joinErrorOutcome, NO_ACTIVITY } from './client-types.js';
-import type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
+import { joinErrorOutcome, NO_ACTIVITY, type Activity, type ClientEvents, type HostRequest, type JoinRequest, type Notice, type Phase, type SessionInfo } from './client-types.js';
 import { Emitter } from './emitter.js';
 import { openCamera, Publisher, type Subscriber } from './media.js';
 import { publishFailureNotice } from './publish-notice.js';

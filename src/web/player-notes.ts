@@ -2,6 +2,7 @@
 // there), and a small form that notes the current moment with a category. Text goes in through textContent only.
 import { pickLang, type Lang } from './i18n.js';
 import type { PlayerVideo } from './program-video.js';
+import { clock, el } from './element.js';
 
 type Entry = { readonly zh: string; readonly en: string };
 
@@ -43,17 +44,6 @@ export function label(key: string, lang: Lang, params: Record<string, string> = 
   return (entry ? entry[lang] : key).replace(/\{(\w+)\}/g, (m, name: string) => params[name] ?? m);
 }
 
-const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
-
-function make<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; id?: string; text?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.class) e.className = props.class;
-  if (props.id) e.id = props.id;
-  if (props.text !== undefined) e.textContent = props.text;
-  e.append(...children);
-  return e;
-}
-
 async function errorDetail(res: Response): Promise<string> {
   try {
     const body = (await res.json()) as { error?: { message?: string } };
@@ -65,17 +55,17 @@ async function errorDetail(res: Response): Promise<string> {
 
 /** The notes panel for the recording at `url` (`/play/<id>/notes?…`), seeking `video` on a click. */
 export function notesPanel(video: PlayerVideo, url: string, tags: readonly string[], lang: Lang): HTMLElement {
-  const list = make('ol', { class: 'chat-log', id: 'notes' });
-  const empty = make('p', { class: 'chat-empty', text: label('none', lang) });
-  const status = make('p', { class: 'chat-count', id: 'note-status' });
+  const list = el('ol', { class: 'chat-log', id: 'notes' });
+  const empty = el('p', { class: 'chat-empty', text: label('none', lang) });
+  const status = el('p', { class: 'chat-count', id: 'note-status' });
   const notes: PlayerNote[] = [];
 
   const render = () => {
     list.replaceChildren(...notes.map((n) => {
-      const li = make('li', { class: 'chat-line note-line' },
-        make('time', { class: 'chat-time', text: clock(n.at) }), document.createTextNode(' '),
-        make('span', { class: 'badge', text: label(n.tag, lang) }), document.createTextNode(' '),
-        make('span', { class: 'chat-text note-text', text: n.text }));
+      const li = el('li', { class: 'chat-line note-line' },
+        el('time', { class: 'chat-time', text: clock(n.at) }), document.createTextNode(' '),
+        el('span', { class: 'badge', text: label(n.tag, lang) }), document.createTextNode(' '),
+        el('span', { class: 'chat-text note-text', text: n.text }));
       li.dataset.at = String(n.at);
       li.tabIndex = 0;
       li.style.cursor = 'pointer';
@@ -87,19 +77,19 @@ export function notesPanel(video: PlayerVideo, url: string, tags: readonly strin
     empty.hidden = notes.length > 0;
   };
 
-  const select = make('select', { id: 'note-tag' });
+  const select = el('select', { id: 'note-tag' });
   select.setAttribute('aria-label', label('tag', lang));
   for (const tag of tags) {
-    const option = make('option', { text: label(tag, lang) });
+    const option = el('option', { text: label(tag, lang) });
     option.value = tag;
     select.append(option);
   }
-  const input = make('input', { id: 'note-text' });
+  const input = el('input', { id: 'note-text' });
   input.maxLength = 500;
   input.placeholder = label('placeholder', lang);
-  const button = make('button', { id: 'note-add', text: label('add', lang) });
+  const button = el('button', { id: 'note-add', text: label('add', lang) });
   button.type = 'submit';
-  const form = make('form', { class: 'chat-form', id: 'note-form' }, select, input, button);
+  const form = el('form', { class: 'chat-form', id: 'note-form' }, select, input, button);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = input.value.trim();
@@ -135,5 +125,5 @@ export function notesPanel(video: PlayerVideo, url: string, tags: readonly strin
     });
 
   render();
-  return make('section', { class: 'chat notes' }, make('h2', { text: label('heading', lang) }), list, empty, form, status);
+  return el('section', { class: 'chat notes' }, el('h2', { text: label('heading', lang) }), list, empty, form, status);
 }

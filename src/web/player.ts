@@ -5,6 +5,7 @@
 import { notesPanel, playerLang, label } from './player-notes.js';
 import { reportProgress, type ProgressReporter } from './player-progress.js';
 import { ProgramVideo, type ProgramPart } from './program-video.js';
+import { clock, el } from './element.js';
 
 interface PlayerData {
   title: string;
@@ -23,17 +24,6 @@ interface PlayerData {
   /** The assignee of a personal link. */
   viewer: string | null;
 }
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { class?: string; text?: string; id?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.class) e.className = props.class;
-  if (props.id) e.id = props.id;
-  if (props.text !== undefined) e.textContent = props.text;
-  e.append(...children);
-  return e;
-}
-
-const clock = (s: number) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 
 function start(): void {
   const data = JSON.parse(document.getElementById('player-data')!.textContent ?? '{}') as PlayerData;
