@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const county = await wan.relay('county');
     const s = await wan.cli('county', ['--json', 'session', 'start', '--title', 'bench', '--kind', 'lesson'], county.dataDir);
     const code = String(s.code);
-    const publisher = wan.spawnIn('county', [BIN, '--json', 'join', code, '--relay', county.url, '--ca', county.caFile, '--host-key', String(s.hostKey),
+    const publisher = wan.spawnNode('county', [BIN, '--json', 'join', code, '--relay', county.url, '--ca', county.caFile, '--host-key', String(s.hostKey),
       '--name', 'publisher', '--venue', 'county', '--publish', await clip(), '--loop']);
     await firstLine(publisher, (l) => l.includes('"joined"'));
     const school = await wan.relay('school', ['--upstream', county.url, '--upstream-ca', county.caFile]);

@@ -34,6 +34,11 @@ export const adaptationPresetSchema = z.object({
     resumeHoldSeconds: seconds,
     /** Each failed upgrade doubles its wait, up to this. */
     maxHoldSeconds: seconds,
+    /**
+     * The longest wait before paused video is tried again (default: maxHoldSeconds). Short is safe: a paused
+     * viewer is only tried again after clean reports, which a link still losing packets rarely gives.
+     */
+    maxResumeHoldSeconds: seconds.optional(),
     /** An upgrade undone within this long counts as failed. */
     failedWithinSeconds: seconds,
   }),

@@ -16,7 +16,7 @@ export class LayerChooser {
   readonly #from: Record<1 | 2 | 3, number>;
   readonly #floor: number;
   readonly #baseHoldMs: Record<1 | 2 | 3, number>;
-  readonly #maxHoldMs: number;
+  readonly #maxHoldMs: Record<1 | 2 | 3, number>;
   readonly #failedWithinMs: number;
   /** Current wait before an upgrade to each level (doubles after a failed one). */
   readonly #holdMs: Record<1 | 2 | 3, number>;
@@ -33,7 +33,7 @@ export class LayerChooser {
     this.#floor = l.audioOnlyBelowKbps;
     this.#baseHoldMs = { 1: h.resumeHoldSeconds * 1000, 2: h.upgradeHoldSeconds * 1000, 3: h.upgradeHoldSeconds * 1000 };
     this.#holdMs = { ...this.#baseHoldMs };
-    this.#maxHoldMs = h.maxHoldSeconds * 1000;
+    this.#maxHoldMs = { 1: (h.maxResumeHoldSeconds ?? h.maxHoldSeconds) * 1000, 2: h.maxHoldSeconds * 1000, 3: h.maxHoldSeconds * 1000 };
     this.#failedWithinMs = h.failedWithinSeconds * 1000;
     // Nothing to hold against yet: start where the estimate says.
     this.#level = this.#fits(estimateKbps, 0);
@@ -55,7 +55,7 @@ export class LayerChooser {
     if (down < this.#level) {
       for (const l of LEVELS) {
         if (l > down && l <= this.#level && now - this.#upgradedAt[l] <= this.#failedWithinMs) {
-          this.#holdMs[l] = Math.min(this.#maxHoldMs, Math.max(this.#holdMs[l] * 2, MIN_FAILED_HOLD_MS));
+          this.#holdMs[l] = Math.min(this.#maxHoldMs[l], Math.max(this.#holdMs[l] * 2, MIN_FAILED_HOLD_MS));
         }
       }
       this.#level = down;

@@ -17,7 +17,7 @@ beforeAll(async () => {
   const s = await wan.cli('county', ['--json', 'session', 'start', '--title', '县级公开课', '--kind', 'lesson'], county.dataDir);
   code = String(s.code);
   const clip = await testClip();
-  const publisher = wan.spawnIn('county', [BIN, '--json', 'join', code, '--relay', county.url, '--ca', county.caFile, '--host-key', String(s.hostKey),
+  const publisher = wan.spawnNode('county', [BIN, '--json', 'join', code, '--relay', county.url, '--ca', county.caFile, '--host-key', String(s.hostKey),
     '--name', '王老师', '--venue', '县教研室', '--publish', clip, '--loop']);
   await firstLine(publisher, (l) => l.includes('"joined"'));
 }, 60_000);

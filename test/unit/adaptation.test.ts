@@ -104,6 +104,18 @@ describe('the layer chooser', () => {
     }
     expect(c.holdMs(1)).toBe(30_000);
   });
+
+  it('keeps the wait before paused video is tried again short when the preset says so (link recovered → video soon)', () => {
+    const c = new LayerChooser({ ...PRESET, hysteresis: { ...PRESET.hysteresis, maxResumeHoldSeconds: 1 } }, 50, 0);
+    let t = 0;
+    for (let i = 0; i < 10; i++) {
+      c.update(150, (t += 100));
+      while (c.update(150, (t += 100)) === 0);
+      c.update(50, (t += 100)); // the resumed video did not fit
+    }
+    expect(c.holdMs(1)).toBe(1000);
+    expect(c.holdMs(2)).toBe(3000); // upgrades above the low layer keep their own hold
+  });
 });
 
 describe('the loss-based estimator', () => {
