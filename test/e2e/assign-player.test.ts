@@ -5,12 +5,11 @@
 import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ParticipantClient } from '../../src/client/participant-client.js';
 import { SLACK_SECONDS } from '../../src/store/watched-ranges.js';
 import { parseCsv } from '../../src/media/csv.js';
 import { launchChromium, newPage } from '../helpers/browser.js';
 import { runCli, tempDir } from '../helpers/cli.js';
-import { api, createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, lessonTime, relayFixture, type TestRelay, publishingHost } from '../helpers/relay.js';
 
 /** How often a poll looks again. */
 const POLL_MS = 100;
@@ -64,11 +63,7 @@ async function playUntil(page: Page, until: number): Promise<void> {
 /** A recording of about 8 s of lesson, made through the CLI. */
 async function record(r: TestRelay): Promise<{ id: string; duration: number; link: string }> {
   const s = await createSession(r, { title: '三年级数学公开课', kind: 'lesson' });
-  const host = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: r.ca });
-  cleanups.push(() => host.close());
-  const clip = await publishClip(host);
-  cleanups.push(clip);
-  await host.stateWhere((st) => st.mainVenue === '实验小学');
+  const { host, clip } = await publishingHost(r, s, cleanups);
   expect((await cli(r, ['record', 'start', s.code, '--host-key', s.hostKey])).code).toBe(0);
   await host.stateWhere((st) => st.recording);
   await lessonTime(clip, 8);

@@ -1,9 +1,8 @@
 // Recording and the library from the command line, as an IT teacher's script would run them.
 import { join as joinPath } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParticipantClient } from '../../src/client/participant-client.js';
 import { runCli } from '../helpers/cli.js';
-import { createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { createSession, lessonTime, relayFixture, type TestRelay, publishingHost } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 const cli = (r: TestRelay, args: string[]) => runCli([...args, '--ca', joinPath(r.dataDir, 'tls', 'ca.pem')], { env: { JIAOYAN_HOME: r.dataDir } });
@@ -12,11 +11,7 @@ describe('record and library commands', () => {
   it('records a session, lists it, and takes it through review to published', async () => {
     const r = await relay();
     const s = await createSession(r, { title: '三年级数学公开课', kind: 'lesson' });
-    const host = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: r.ca });
-    cleanups.push(() => host.close());
-    const clip = await publishClip(host);
-    cleanups.push(clip);
-    await host.stateWhere((st) => st.mainVenue === '实验小学');
+    const { host, clip } = await publishingHost(r, s, cleanups);
 
     const start = await cli(r, ['--json', 'record', 'start', s.code, '--host-key', s.hostKey]);
     expect(start.code, start.stderr).toBe(0);

@@ -7,11 +7,10 @@ import { request } from 'node:https';
 import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParticipantClient } from '../../src/client/participant-client.js';
 import { probe } from '../../src/media/probe.js';
 import { uploadId } from '../../src/store/upload-store.js';
 import { ndjson, runCli, spawnCli } from '../helpers/cli.js';
-import { api, createSession, lessonTime, publishClip, relayFixture, text, type TestRelay } from '../helpers/relay.js';
+import { api, createSession, lessonTime, relayFixture, text, type TestRelay, publishingHost } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
 const home = (r: TestRelay) => ({ env: { JIAOYAN_HOME: r.dataDir } });
@@ -21,11 +20,7 @@ const sha256 = (path: string) => createHash('sha256').update(readFileSync(path))
 /** Record a short lesson (with a remark in the discussion) at `school`; returns the recording's id (pending). */
 async function recordLesson(school: TestRelay): Promise<string> {
   const s = await createSession(school, { title: '三年级数学公开课', kind: 'lesson' });
-  const host = await ParticipantClient.connect({ relay: school.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: school.ca });
-  cleanups.push(() => host.close());
-  const clip = await publishClip(host);
-  cleanups.push(clip);
-  await host.stateWhere((st) => st.mainVenue === '实验小学');
+  const { host, clip } = await publishingHost(school, s, cleanups);
   expect((await api(school, 'POST', `/api/sessions/${s.id}/record`, { on: true })).status).toBe(200);
   await lessonTime(clip, 1.5);
   await host.request({ type: 'chat', text: '导入部分很好' });

@@ -2,7 +2,7 @@
 // another page watches; getStats() shows decoded video frames and received audio at the watcher.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchChromium, newPage, statSum, waitForStat, waitForState, waitForText, type WatchedPage } from '../helpers/browser.js';
+import { launchChromium, newPage, statSum, waitForStat, waitForState, waitForText, type WatchedPage, joinPage } from '../helpers/browser.js';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { startRelay } from '../../src/server/relay-server.js';
 import { api, createSession, publishClip, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
@@ -23,15 +23,7 @@ afterAll(async () => {
   await relay?.running.close();
 });
 
-async function openJoinPage(url: string, name: string, venue: string): Promise<WatchedPage> {
-  const w = await newPage(browser, 'zh-CN', { ignoreHTTPSErrors: true });
-  await w.page.goto(url);
-  await w.page.fill('#name', name);
-  await w.page.fill('#venue', venue);
-  await w.page.click('#join');
-  await waitForState(w.page, { joined: true });
-  return w;
-}
+const openJoinPage = (url: string, name: string, venue: string): Promise<WatchedPage> => joinPage(browser, url, name, venue);
 
 it('a browser speaker’s camera and microphone reach a browser viewer through the relay', async () => {
   const s = await createSession(relay, { title: '西河小学语文公开课', kind: 'trial' });

@@ -8,7 +8,7 @@ import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type RtpPacke
 import { ParticipantClient, type ReceivedTrack } from '../../src/client/participant-client.js';
 import type { Publication } from '../../src/relay/publication.js';
 import { isVp8KeyframeStart } from '../../src/relay/vp8.js';
-import { launchChromium, newPage, waitForState, type WatchedPage } from '../helpers/browser.js';
+import { joinPage, launchChromium, waitForState, type WatchedPage } from '../helpers/browser.js';
 import { createSession, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 let browser: Browser;
@@ -55,15 +55,7 @@ function remb(kbps: number, ssrc: number): RtcpPayloadSpecificFeedback {
   });
 }
 
-async function openJoinPage(url: string, name: string, venue: string): Promise<WatchedPage> {
-  const w = await newPage(browser, 'zh-CN', { ignoreHTTPSErrors: true });
-  await w.page.goto(url);
-  await w.page.fill('#name', name);
-  await w.page.fill('#venue', venue);
-  await w.page.click('#join');
-  await waitForState(w.page, { joined: true });
-  return w;
-}
+const openJoinPage = (url: string, name: string, venue: string): Promise<WatchedPage> => joinPage(browser, url, name, venue);
 
 it('a browser host publishes three layers and each viewer gets the one its link takes', async () => {
   const s = await createSession(relay, { title: '联播三层', kind: 'lesson' });

@@ -122,3 +122,14 @@ export async function waitForVideoPlaying(page: Page, selector: string): Promise
 export function isMuted(page: Page, selector: string): Promise<boolean | undefined> {
   return page.evaluate((sel) => (globalThis as unknown as VideoDoc).document.querySelector(sel)?.muted, selector);
 }
+
+/** A page on the join URL (`url`, a hash may carry the host key), joined with a name and a venue. */
+export async function joinPage(browser: Browser, url: string, name: string, venue: string): Promise<WatchedPage> {
+  const w = await newPage(browser, 'zh-CN', { ignoreHTTPSErrors: true });
+  await w.page.goto(url);
+  await w.page.fill('#name', name);
+  await w.page.fill('#venue', venue);
+  await w.page.click('#join');
+  await waitForState(w.page, { joined: true });
+  return w;
+}

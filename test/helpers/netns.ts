@@ -3,7 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { BIN, type CliRun } from './cli.js';
+import { BIN, collect, type CliRun } from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -38,15 +38,7 @@ export function createNetns(loopback: Loopback): Netns {
     name,
     spawn: run,
     spawnCli,
-    runCli: (args, env) => new Promise((resolve, reject) => {
-      const child = spawnCli(args, env);
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-      child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    }),
+    runCli: (args, env) => collect(spawnCli(args, env)),
     spawnTs: (file, args, env) => run([process.execPath, '--import', 'tsx', file, ...args], env),
     remove: () => execFileSync('ip', ['netns', 'del', name]),
   };

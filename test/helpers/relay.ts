@@ -90,6 +90,19 @@ export async function publishClip(client: ParticipantClient, videoCodec: 'vp8' |
 }
 
 /**
+ * The session's host (张老师 of 实验小学 unless named) connected and publishing the test clip as the main venue;
+ * both are stopped by the test's clean-ups.
+ */
+export async function publishingHost(r: TestRelay, s: { code: string; hostKey: string }, cleanups: (() => void | Promise<void>)[], name = '张老师', venue = '实验小学') {
+  const host = await ParticipantClient.connect({ relay: r.running.url, code: s.code, name, venue, hostKey: s.hostKey, ca: r.ca });
+  cleanups.push(() => host.close());
+  const clip = await publishClip(host);
+  cleanups.push(clip);
+  await host.stateWhere((st) => st.mainVenue === venue);
+  return { host, clip };
+}
+
+/**
  * Wait while `seconds` more of the clip are published (its sound: 50 packets a second, played in real time):
  * for tests that need seconds of lesson in a recording. Progress of the sender, not a fixed sleep.
  */

@@ -2,20 +2,12 @@
 // that doubles after a failed upgrade, the floor below which video pauses) and the loss-based downlink estimator
 // (GCC's bands, the decrease to the delivered rate, the probe that lets paused video come back, REMB).
 import { describe, expect, it } from 'vitest';
-import { adaptationPresetSchema, defaultAdaptationPreset, loadAdaptationPreset, type AdaptationPreset } from '../../src/relay/adaptation-preset.js';
+import { adaptationPresetSchema, defaultAdaptationPreset, loadAdaptationPreset } from '../../src/relay/adaptation-preset.js';
 import { DownlinkEstimator } from '../../src/relay/downlink-estimator.js';
 import { LayerChooser } from '../../src/relay/layer-chooser.js';
+import { TEST_PRESET } from '../helpers/adaptation-preset.js';
 
-const PRESET: AdaptationPreset = adaptationPresetSchema.parse({
-  name: 'test',
-  description: { en: 't', zh: 't' },
-  startKbps: 1500,
-  layers: { audioOnlyBelowKbps: 80, lowFromKbps: 150, midFromKbps: 350, highFromKbps: 900 },
-  hysteresis: { upgradeHoldSeconds: 3, resumeHoldSeconds: 0.5, maxHoldSeconds: 30, failedWithinSeconds: 10 },
-  lossBased: { decreaseAboveLoss: 0.1, increaseBelowLoss: 0.02, increasePerSecond: 0.08, decreaseFactor: 0.85, cleanReportsToProbe: 2, minKbps: 30, maxKbps: 20000 },
-  rembFreshSeconds: 3,
-  red: { aboveLoss: 0.02, offAfterCleanSeconds: 10 },
-});
+const PRESET = TEST_PRESET;
 
 const s = (seconds: number) => seconds * 1000;
 

@@ -4,22 +4,13 @@
 // better layer's keyframe with no gap; grid tiles get the lowest layer; a layer the publisher stopped is skipped.
 import { describe, expect, it } from 'vitest';
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, RtcpReceiverInfo, RtcpRrPacket, RtpHeader, RtpPacket } from 'werift';
-import { adaptationPresetSchema } from '../../src/relay/adaptation-preset.js';
 import { DownlinkAdaptation, type RtcpSource } from '../../src/relay/downlink-adaptation.js';
 import { RelayObserver } from '../../src/relay/observer.js';
 import type { PacketSource } from '../../src/relay/packet-source.js';
 import { SlotSender, type SlotKind } from '../../src/relay/slot-sender.js';
+import { TEST_PRESET } from '../helpers/adaptation-preset.js';
 
-const PRESET = adaptationPresetSchema.parse({
-  name: 'test',
-  description: { en: 't', zh: 't' },
-  startKbps: 1500,
-  layers: { audioOnlyBelowKbps: 80, lowFromKbps: 150, midFromKbps: 350, highFromKbps: 900 },
-  hysteresis: { upgradeHoldSeconds: 3, resumeHoldSeconds: 0.5, maxHoldSeconds: 30, failedWithinSeconds: 10 },
-  lossBased: { decreaseAboveLoss: 0.1, increaseBelowLoss: 0.02, increasePerSecond: 0.08, decreaseFactor: 0.85, cleanReportsToProbe: 2, minKbps: 30, maxKbps: 20000 },
-  rembFreshSeconds: 3,
-  red: { aboveLoss: 0.02, offAfterCleanSeconds: 10 },
-});
+const PRESET = TEST_PRESET;
 
 const OPUS = 111;
 const RED = 63;
