@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { ParticipantClient, type ReceivedTrack } from '../../client/participant-client.js';
 import { resolveRelay } from '../../client/relay-target.js';
 import { relayFromLan } from '../../client/lan-relay.js';
-import { RtpRecorder } from '../../client/rtp-recorder.js';
+import { MainVenueRecording } from '../../client/main-recording.js';
 import { RtpSource } from '../../client/rtp-source.js';
 import { parseJoinTarget } from '../session-link.js';
 import type { CliContext } from '../context.js';
@@ -41,17 +41,15 @@ export async function run(ctx: CliContext, args: unknown[], opts: Record<string,
     ctx.out.event({ event: 'joined', peerId: client.joined.peerId, role: client.joined.role, session: client.joined.session },
       () => `joined "${client.joined.session.title}" as ${client.joined.role}`);
     const recordPath = typeof opts.record === 'string' ? resolve(opts.record) : undefined;
-    const main: ReceivedTrack[] = [];
-    let recorder: Promise<RtpRecorder> | undefined;
-    const onTrack = (t: ReceivedTrack) => {
-      ctx.out.event({ event: 'track', mid: t.mid, kind: t.kind, slot: t.slot, ...(t.peerId ? { peerId: t.peerId } : {}) }, () => `receiving ${t.kind} (${t.slot})`);
-      if (!recordPath || t.slot !== 'main') return;
-      main.push(t);
-      if (main.length === 2 && !recorder) {
-        recorder = RtpRecorder.start(recordPath, main);
-        recorder.then(() => client.requestKeyframes(), (err: unknown) => ctx.out.info(String(err)));
-        cleanups.push(async () => (await recorder)?.stop());
-      }
+    const recording = recordPath ? new MainVenueRecording(recordPath, {
+      requestKeyframes: () => client.requestKeyframes(),
+      onResumed: (connection) => ctx.out.event({ event: 'recordingResumed', connection }, () => t('join_recording_resumed')),
+      onError: (err) => ctx.out.info(String(err)),
+    }) : undefined;
+    if (recording) cleanups.push(() => recording.stop());
+    const onTrack = (track: ReceivedTrack) => {
+      ctx.out.event({ event: 'track', mid: track.mid, kind: track.kind, slot: track.slot, ...(track.peerId ? { peerId: track.peerId } : {}) }, () => `receiving ${track.kind} (${track.slot})`);
+      recording?.onTrack(track);
     };
     client.eachTrack(onTrack);
     client.on('mutedByHost', (kind) => ctx.out.event({ event: 'mutedByHost', kind }, () => t('join_muted_by_host', { kind })));

@@ -20,6 +20,7 @@ export const activity = {
   join_hand_raised: { en: 'hand raised: waiting for the host to grant a seat…', zh: '已举手：等待主持人分配席位……' },
   join_seat_granted: { en: 'seat granted: publishing', zh: '已获得席位：开始发言' },
   join_seat_revoked: { en: 'the host took the seat back: stopped publishing', zh: '主持人收回了席位：已停止发言' },
+  join_recording_resumed: { en: 'the connection was renewed: recording goes on', zh: '连接已重建：继续录制' },
   join_muted_by_host: { en: 'the host muted your {kind}', zh: '主持人关闭了你的{kind}' },
   cmd_status: { en: 'live dashboard of a session (one snapshot with --json)', zh: '活动的实时状态面板（--json 输出一次快照）' },
   cmd_venue: { en: 'hand the main venue on (push) or step the rundown (next)', zh: '切换主会场（push）或进入下一环节（next）' },
