@@ -248,6 +248,34 @@ export function buildProgram(out: Output, signal: AbortSignal): Command {
       .requiredOption('--host-key <key>', 'host key'),
   ).action(act(() => import('./commands/record.js')));
 
+  sessionFlags(
+    program
+      .command('notice')
+      .description(t('cmd_notice'))
+      .argument('<action>', 'add | list | get')
+      .argument('<target>', 'join URL or invite code')
+      .argument('[item]', 'add: the audio file (≤ 60 s, ≤ 2 MiB); get: the notice id')
+      .option('--host-key <key>', 'host key (add needs it)')
+      .option('-o, --output <file>', 'get: write the audio here (default <id>.ogg or <id>.webm)'),
+  ).action(act(() => import('./commands/notice.js')));
+
+  // Not sessionFlags: here --name is the document's name; --author is yours.
+  program
+    .command('doc')
+    .description(t('cmd_doc'))
+    .argument('<action>', 'import | export | history | list')
+    .argument('<target>', 'join URL or invite code')
+    .argument('[file]', 'import: the text file (UTF-8)')
+    .option('--name <doc>', 'document name: a-z, 0-9, - (default plan)')
+    .option('--host-key <key>', 'host key (import needs it)')
+    .option('-o, --output <file>', 'export: write the text to this file instead of stdout')
+    .option('--at <rev>', 'export: the text at this revision (see `doc history`)')
+    .option('--author <name>', 'your name, as the history shows it (default jiaoyan@<host>)')
+    .option('--venue <venue>', 'your venue (school)')
+    .option('--relay <url>', 'relay URL (default: from the join URL, else the one started from this data dir)')
+    .option('--ca <file>', "relay's CA certificate (default: <data-dir>/tls/ca.pem)")
+    .action(act(() => import('./commands/doc.js')));
+
   relayFlags(
     program
       .command('library')

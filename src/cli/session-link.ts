@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { RefusedError, UsageError } from '../core/errors.js';
 import { ParticipantClient } from '../client/participant-client.js';
-import { resolveRelay } from '../client/relay-target.js';
+import { resolveRelay, type RelayTarget } from '../client/relay-target.js';
 import { normaliseCode, type Participant } from '../signaling/protocol.js';
 import type { CliContext } from './context.js';
 
@@ -26,6 +26,11 @@ export interface LinkOptions {
 
 /** Join the session of `target` as a monitor (with the host key when given). */
 export async function openMonitor(ctx: CliContext, target: string, opts: LinkOptions, needHostKey = false): Promise<ParticipantClient> {
+  return (await openLink(ctx, target, opts, needHostKey)).client;
+}
+
+/** `openMonitor`, plus the relay it reached (URL and CA), for requests to its HTTPS side. */
+export async function openLink(ctx: CliContext, target: string, opts: LinkOptions, needHostKey = false): Promise<{ client: ParticipantClient; relay: RelayTarget }> {
   const parsed = parseJoinTarget(target);
   const hostKey = typeof opts.hostKey === 'string' ? opts.hostKey : undefined;
   if (needHostKey && !hostKey) throw new UsageError('USAGE', { detail: 'this needs the session’s --host-key' });
@@ -38,7 +43,7 @@ export async function openMonitor(ctx: CliContext, target: string, opts: LinkOpt
     ...(hostKey ? { hostKey } : {}), ...(relay.ca ? { ca: relay.ca } : {}),
   });
   ctx.signal.addEventListener('abort', () => client.close(), { once: true });
-  return client;
+  return { client, relay };
 }
 
 /**

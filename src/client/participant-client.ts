@@ -7,7 +7,7 @@ import { remoteError, RuntimeError } from '../core/errors.js';
 import { logger } from '../core/log.js';
 import { clientPeerConfig } from '../relay/media-config.js';
 import { localSdp } from '../relay/negotiation.js';
-import { serverMessage, type ClientMessage, type ServerMessage, type StreamSlot } from '../signaling/protocol.js';
+import { serverMessage, type ClientMessage, type ServerMessage, type StreamSlot, type VoiceNotice } from '../signaling/protocol.js';
 import { Subscription, type ReceivedTrack } from './subscription.js';
 
 export type { ReceivedTrack } from './subscription.js';
@@ -45,6 +45,8 @@ export type ClientEvents = {
   state: [Msg<'state'>];
   status: [Msg<'status'>];
   chat: [Msg<'chat'>['message']];
+  /** A voice notice was added to the session. */
+  notice: [VoiceNotice];
   /** The host granted (true) or revoked (false) a seat, or our own takeSeat was answered. */
   seat: [boolean];
   mutedByHost: ['audio' | 'video'];
@@ -52,6 +54,8 @@ export type ClientEvents = {
   error: [Msg<'error'>];
   ended: [string];
   closed: [];
+  /** Every message from the relay (documents: feed a DocReplica's `handle`). */
+  message: [ServerMessage];
 };
 
 export class ParticipantClient extends TypedEmitter<ClientEvents> {
@@ -67,16 +71,23 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   joined!: Msg<'joined'>;
   lastState: Msg<'state'> | undefined;
   lastStatus: Msg<'status'> | undefined;
+  /** The session's documents as the relay last listed them (it sends `docList` right after `joined`). */
+  lastDocList: Msg<'docList'> | undefined;
   /** The discussion so far (history on join, then every new message). */
   readonly chat: Msg<'chat'>['message'][] = [];
   #chatHistory: Promise<void>;
   #chatHistoryArrived!: () => void;
+  /** The session's voice notices, oldest first (the list sent after joining, then each new one). */
+  readonly notices: VoiceNotice[] = [];
+  #noticeList: Promise<void>;
+  #noticeListArrived!: () => void;
 
   private constructor(ws: WebSocket, address: string) {
     super();
     this.#ws = ws;
     this.#address = address;
     this.#chatHistory = new Promise((resolve) => (this.#chatHistoryArrived = resolve));
+    this.#noticeList = new Promise((resolve) => (this.#noticeListArrived = resolve));
     this.#subscription = new Subscription({
       config: () => ({
         // audio/red accepted: the relay adds redundancy to the audio while this participant's link loses packets.
@@ -185,6 +196,7 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
     }
     // The relay answers a connection's requests in order: an ack or error goes to the oldest request it fits.
     for (const w of [...this.#waiters]) if (w(m) && (m.type === 'ack' || m.type === 'error')) break;
+    this.safeEmit('message', m);
     switch (m.type) {
       case 'state':
         this.lastState = m;
@@ -200,6 +212,9 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
         this.lastStatus = m;
         this.safeEmit('status', m);
         break;
+      case 'docList':
+        this.lastDocList = m;
+        break;
       case 'chatHistory':
         this.chat.unshift(...m.messages);
         this.#chatHistoryArrived();
@@ -210,6 +225,17 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
         break;
       case 'seat':
         this.safeEmit('seat', m.granted);
+        break;
+      case 'notices': {
+        // A notice added while the list was on its way may have come first: keep it once, after the list.
+        const listed = new Set(m.notices.map((n) => n.id));
+        this.notices.splice(0, this.notices.length, ...m.notices, ...this.notices.filter((n) => !listed.has(n.id)));
+        this.#noticeListArrived();
+        break;
+      }
+      case 'notice':
+        if (!this.notices.some((n) => n.id === m.notice.id)) this.notices.push(m.notice);
+        this.safeEmit('notice', m.notice);
         break;
       case 'mutedByHost':
         this.safeEmit('mutedByHost', m.kind);
@@ -238,6 +264,11 @@ export class ParticipantClient extends TypedEmitter<ClientEvents> {
   /** Resolves once the discussion history sent after joining has arrived. */
   chatHistory(): Promise<void> {
     return this.#chatHistory;
+  }
+
+  /** Resolves once the session's voice notices sent after joining have arrived (relays before notices send none). */
+  noticeList(): Promise<void> {
+    return this.#noticeList;
   }
 
   /** Resolves with the first state that satisfies `check` (the current one included). */

@@ -58,7 +58,7 @@ const SLICE = 64 * 1024;
  * One request to the relay, whatever its status; a network failure is EnvironmentError RELAY_UNREACHABLE
  * (AbortedError when `signal` stopped it).
  */
-export function relayExchange(target: RelayTarget, method: string, path: string, body?: RelayBody, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RelayAnswer> {
+export function relayExchange(target: RelayTarget, method: string, path: string, body?: RelayBody, opts: { timeoutMs?: number; signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<RelayAnswer> {
   const url = new URL(path, target.url);
   const data = body === undefined ? undefined : typeof body.data === 'string' ? Buffer.from(body.data, 'utf8') : body.data;
   const send = url.protocol === 'https:' ? request : httpRequest;
@@ -71,6 +71,7 @@ export function relayExchange(target: RelayTarget, method: string, path: string,
       headers: {
         ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
         ...(body && data ? { 'content-type': body.type, 'content-length': String(data.length) } : {}),
+        ...opts.headers,
       },
       timeout: opts.timeoutMs ?? 15_000,
     }, (res) => {

@@ -12,11 +12,14 @@ import { cascade } from './messages/cascade.js';
 import { assign } from './messages/assign.js';
 import { publish } from './messages/publish.js';
 import { discovery } from './messages/discovery.js';
+import { docs } from './messages/docs.js';
+import { docCli } from './messages/doc-cli.js';
+import { notices } from './messages/notices.js';
 
 export type Lang = 'zh' | 'en';
 type Entry = { readonly en: string; readonly zh: string };
 
-const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch, ...relayServer, ...relay, ...activity, ...cascade, ...assign, ...publish, ...discovery, ...dashboard } satisfies Record<string, Entry>;
+const catalogue = { ...common, ...media, ...cliText, ...analysis, ...batch, ...relayServer, ...relay, ...activity, ...cascade, ...assign, ...publish, ...discovery, ...notices, ...docs, ...docCli, ...dashboard } satisfies Record<string, Entry>;
 export type MessageKey = keyof typeof catalogue;
 export type MessageParams = Record<string, string | number>;
 

@@ -8,11 +8,13 @@ import type { ChatMessage, RundownStep, ServerMessage } from '../signaling/proto
 import type { JoinRequest, SessionDescriptor, SessionHooks, UpstreamControl } from './session-types.js';
 import { ChatRoom } from './chat-room.js';
 import type { RelayObserver } from './observer.js';
-import type { MediaKind, PacketSource } from './packet-source.js';
+import type { MediaKind } from './packet-source.js';
 import { Participant, type Layout } from './participant.js';
 import { ProgramFeed, type ProgramSource } from './program-feed.js';
 import { parseRundown } from './rundown.js';
 import { SessionStatusReporter } from './session-status.js';
+import { layoutOf } from './session-layout.js';
+import { SessionDocs } from './session-docs.js';
 
 const log = logger('relay:session');
 
@@ -27,6 +29,8 @@ export class LiveSession {
   readonly program = new ProgramFeed();
   readonly rundown: readonly RundownStep[];
   readonly chat: ChatRoom;
+  /** The session's shared documents (Yjs). */
+  readonly docs: SessionDocs;
   readonly #peerConfig: Partial<PeerConfig>;
   readonly #observer: RelayObserver;
   readonly #hooks: SessionHooks;
@@ -56,6 +60,7 @@ export class LiveSession {
     this.#hooks = hooks;
     this.chat = new ChatRoom(info.id, info.createdAt ? Date.parse(info.createdAt) : Date.now(), hooks.chat);
     this.#status = new SessionStatusReporter(this, hooks.load);
+    this.docs = new SessionDocs({ sessionId: info.id, observer, ...(hooks.docs ? { storage: hooks.docs } : {}), everyone: () => this.participants.values() });
     this.program.on('changed', () => {
       this.#scheduleLayout();
       this.broadcastState();
@@ -97,6 +102,7 @@ export class LiveSession {
       this.#scheduleLayout();
       this.broadcastState();
     }
+    this.docs.joined(p);
     if (this.upstreamControl) p.send({ type: 'chatHistory', messages: this.upstreamControl.chatHistory() });
     else this.chat.history().then((messages) => p.send({ type: 'chatHistory', messages }), (err: unknown) => log('chat history: %O', err));
     return p;
@@ -218,6 +224,7 @@ export class LiveSession {
     this.upstreamControl?.left(p);
     this.#status.unwatch(p);
     this.chat.forget(p.id);
+    this.docs.leave(p);
     if (this.#pushedPeerId === p.id) this.#pushedPeerId = null;
     this.#observer.safeEmit('peerLeft', this.info.id, p.id);
     log('%s left %s', p.id, this.info.code);
@@ -293,18 +300,7 @@ export class LiveSession {
   }
 
   layoutFor(p: Participant): Layout {
-    // The main venue's own publisher is not sent its stream back (it would only waste its downlink).
-    const main = new Map<MediaKind, PacketSource>();
-    if (this.program.current && this.program.current.peerId !== p.id) {
-      main.set('audio', this.program.audio);
-      main.set('video', this.program.video);
-    }
-    const seats = p.canPublish
-      ? [...this.participants.values()]
-          .filter((o) => o.id !== p.id && o.id !== this.mainPeerId && !o.monitor && (o.seat || o.role === 'host') && o.publishing)
-          .map((o) => ({ peerId: o.id, publications: o.publications }))
-      : [];
-    return { main, seats };
+    return layoutOf(this, p);
   }
 
   /** Re-point everyone's slots once per tick, however many changes happened. */
@@ -385,6 +381,7 @@ export class LiveSession {
     if (this.#stateTimer) clearTimeout(this.#stateTimer);
     this.#status.close();
     this.program.close();
+    void this.docs.close();
     for (const p of this.participants.values()) {
       p.send({ type: 'ended', reason });
       p.close();

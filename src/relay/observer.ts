@@ -12,6 +12,8 @@ export type RelayObserverEvents = {
   recordingInterrupted: [sessionId: string, recordingId: string, reason: string, message: string];
   /** A live session was created (its first participant is joining). */
   sessionOpened: [sessionId: string];
+  /** A revision of a shared document was cut (after an edit burst, an import, or at the session's end). */
+  docRevision: [sessionId: string, doc: string, rev: number];
 };
 
 /**

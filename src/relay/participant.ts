@@ -3,6 +3,7 @@
 import { RTCPeerConnection, type MediaStreamTrack, type PeerConfig, type RTCRtpReceiver } from 'werift';
 import { describeError, InvalidStateError, JiaoyanError, RefusedError } from '../core/errors.js';
 import { logger } from '../core/log.js';
+import { randomSecret } from '../core/secrets.js';
 import type { Role, ServerMessage, StreamSlot } from '../signaling/protocol.js';
 import { defaultAdaptationPreset, type AdaptationPreset } from './adaptation-preset.js';
 import { DownlinkAdaptation, type DownlinkStatus, type RtcpSource } from './downlink-adaptation.js';
@@ -60,6 +61,8 @@ export class Participant {
   readonly muted = { audio: false, video: false };
   readonly publications = new Map<MediaKind, Publication>();
   readonly joinedAt = Date.now();
+  /** This participant's credential for the session's HTTP side (voice notices), valid while it is connected. */
+  readonly memberToken = randomSecret(16);
   readonly #init: ParticipantInit;
   readonly #announced: string;
   #publisher: RTCPeerConnection | undefined;

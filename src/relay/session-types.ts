@@ -2,6 +2,7 @@
 // relay — how its people's requests reach the upstream relay (cascade).
 import type { ChatMessage, ClientMessage, Role, ServerMessage } from '../signaling/protocol.js';
 import type { ChatSink } from './chat-room.js';
+import type { DocStorage } from './doc-room.js';
 import type { LiveSession } from './live-session.js';
 import type { Participant } from './participant.js';
 import type { LoadProbe } from './session-status.js';
@@ -30,6 +31,8 @@ export interface SessionHooks {
   readonly load?: LoadProbe;
   /** Start or stop recording the session (the relay's owner writes the files); resolves once done. */
   record?(session: LiveSession, on: boolean, by: string): Promise<void>;
+  /** Where the sessions' shared documents are kept (src/store/doc-store.ts); without it they live in memory. */
+  readonly docs?: DocStorage;
 }
 
 type StateMessage = Extract<ServerMessage, { type: 'state' }>;

@@ -40,6 +40,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UPLOAD_HASH_MISMATCH: 422,
   RATE_LIMITED: 429,
   PLAYER_RATE_LIMITED: 429,
+  NOTICE_TOO_LARGE: 413,
+  NOTICE_UNKNOWN: 404,
+  NOTICE_LIMIT: 409,
 };
 
 /** The HTTP status for an error of this class and machine code. */

@@ -17,9 +17,11 @@ import { WS_CLOSE } from '../signaling/close-codes.js';
 import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
 import { formatCode, MAX_MESSAGE_BYTES } from '../signaling/protocol.js';
 import { ChatLog } from '../store/chat-log.js';
+import { DocStore } from '../store/doc-store.js';
 import { RecordingCatalogue } from '../store/recording-catalogue.js';
 import { AssignmentStore } from '../store/assignment-store.js';
 import { NoteStore } from '../store/note-store.js';
+import { NoticeStore } from '../store/notice-store.js';
 import { PlayerApi } from './player-api.js';
 import { Recordings } from './recordings.js';
 import { Upstream, type UpstreamOptions } from './upstream.js';
@@ -28,6 +30,7 @@ import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
 import { handlePlayback } from './playback.js';
+import { handleNoticesApi } from './notices-api.js';
 import { sendError, sendJson } from './http-errors.js';
 import { createRelayMetrics } from './metrics.js';
 import { FailureLimiter, MessageRateLimiter } from './rate-limit.js';
@@ -111,11 +114,13 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   const announce = opts.publicIp ?? (bind !== '0.0.0.0' && bind !== '::' ? bind : firstLanAddress() ?? '127.0.0.1');
   // Media sockets bind to the announced address, unless that is a public address of a NAT (--public-ip).
   const chatLog = new ChatLog(opts.dataDir);
+  const docStore = new DocStore(opts.dataDir);
   const catalogue = new RecordingCatalogue(opts.dataDir);
   await catalogue.load();
   const assignments = new AssignmentStore(opts.dataDir);
   await assignments.load();
   const player = new PlayerApi({ assignments, notes: new NoteStore(opts.dataDir) });
+  const notices = new NoticeStore(opts.dataDir);
   // A recording that stops by itself (disk full, ffmpeg failed) is reported once the relay exists (below).
   let interrupted: (sessionId: string, recordingId: string, error: JiaoyanError) => void = () => undefined;
   const recordings = new Recordings(catalogue, {
@@ -135,6 +140,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
     ...(opts.rtcPorts ? { portRange: opts.rtcPorts } : {}),
   }, {
     chat: chatLog,
+    docs: docStore,
     saveStep: (id, step) => background(sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err))),
     load: () => load.sample(),
     record: async (session, on, by) => {
@@ -230,6 +236,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         return void res.end(metrics.render());
       }
       if (await handlePlayback(req, res, new URL(req.url ?? '/', 'http://relay'), { catalogue, chat: chatLog, secret: token, assignments, player })) return;
+      if (await handleNoticesApi(req, res, new URL(req.url ?? '/', 'http://relay'), { relay, store: notices })) return;
       if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog, assignments })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));
@@ -245,7 +252,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       const frames = new MessageRateLimiter({ perSecond: 50, burst: 100 });
       const conn = new SignalingConnection(
         { send: (t) => ws.send(t), close: (c, r) => ws.close(c, r) },
-        { relay, gate, ip: clientIp(req), frames: { allow: () => frames.take() } },
+        { relay, gate, ip: clientIp(req), frames: { allow: () => frames.take() }, notices },
       );
       ws.on('message', (data, isBinary) => {
         if (isBinary) return conn.handleText('\u0000binary');
@@ -296,6 +303,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
       metrics.close?.();
       load.close();
       await chatLog.flush();
+      await docStore.close();
       await Promise.all(writes);
       await rm(join(opts.dataDir, 'relay.json'), { force: true });
     },

@@ -149,9 +149,12 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     refuse(req, res, urlPath, new UsageError('NOT_FOUND'));
     return;
   }
+  // The bundle's gzip twin (written by the build) for a browser that takes gzip: a third of the bytes on a school link.
+  const gz = acceptsGzip(req) ? await gzipTwin(root, check.relPath, fh) : undefined;
+  const body = gz ?? fh;
   try {
-    const st = await fh.stat();
-    const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+    const st = await body.stat();
+    const etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}${gz ? '-gz' : ''}"`;
     const headers = {
       'Content-Type': CONTENT_TYPES[extname(check.relPath).toLowerCase()]!,
       'Cache-Control': cacheControl(check.relPath),
@@ -159,6 +162,8 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
       'Last-Modified': st.mtime.toUTCString(),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
+      Vary: 'Accept-Encoding',
+      ...(gz ? { 'Content-Encoding': 'gzip' } : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
@@ -171,7 +176,7 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
       return;
     }
     try {
-      await pipeline(fh.createReadStream({ autoClose: false }), res);
+      await pipeline(body.createReadStream({ autoClose: false }), res);
     } catch (err) {
       // The client went away mid-file (or the disk failed): nothing more can be said on this response.
       log('sending %s stopped: %s', check.relPath, (err as Error).message);
@@ -179,5 +184,29 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     }
   } finally {
     await fh.close();
+    await gz?.close();
   }
+}
+
+/** Whether the request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  if (typeof header !== 'string') return false;
+  return header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+    return q === undefined || Number(q) > 0;
+  });
+}
+
+/** `<relPath>.gz` beside the file when it is at least as new as the file (a stale twin is ignored). */
+async function gzipTwin(root: string, relPath: string, original: FileHandle): Promise<FileHandle | undefined> {
+  if (!/\.(js|css|html|map|svg|json)$/.test(relPath)) return undefined;
+  const twin = await openInside(root, `${relPath}.gz`);
+  if (!twin) return undefined;
+  const [a, b] = await Promise.all([original.stat(), twin.stat()]);
+  if (b.mtimeMs >= a.mtimeMs) return twin;
+  await twin.close();
+  return undefined;
 }

@@ -15,6 +15,7 @@ import type { MediaKind } from '../relay/packet-source.js';
 import { Publication } from '../relay/publication.js';
 import type { Relay } from '../relay/relay.js';
 import { normaliseCode, type ChatMessage, type ServerMessage } from '../signaling/protocol.js';
+import { UpstreamDocs } from './upstream-docs.js';
 import { UpstreamProxies } from './upstream-proxies.js';
 
 const log = logger('server:upstream');
@@ -55,6 +56,8 @@ class UpstreamLink implements UpstreamControl {
   #closed = false;
   #connected = false;
   readonly #proxies: UpstreamProxies;
+  /** The session's shared documents, mirrored on the same connection. */
+  readonly #docs = new UpstreamDocs(() => this.session.docs.broadcastList());
   readonly #unfollow: () => void;
   /** Times the link came back after a drop. */
   reconnects = 0;
@@ -140,6 +143,8 @@ class UpstreamLink implements UpstreamControl {
     this.#publications = new Map();
     this.#connected = true;
     this.session.upstreamControl = this;
+    this.session.docs.mirror(this.#docs);
+    this.#docs.attach(client);
     this.session.setUpstream(undefined, 'connected', this.#venue);
     const [every, silence] = this.#opts.heartbeatMs ?? [2000, 6000];
     client.heartbeat(every, silence);
@@ -240,6 +245,7 @@ class UpstreamLink implements UpstreamControl {
     if (this.#timer) clearTimeout(this.#timer);
     this.#unfollow();
     this.#proxies.close();
+    this.#docs.close();
     for (const p of this.#publications.values()) p.close();
     this.#publications.clear();
     this.#client.close();

@@ -6,7 +6,7 @@ import type { ForwardedRequest, LiveSession, SessionDescriptor } from '../relay/
 import type { Participant } from '../relay/participant.js';
 import type { Relay } from '../relay/relay.js';
 import { WS_CLOSE, wsCloseCode, wsCloseReason } from './close-codes.js';
-import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage } from './protocol.js';
+import { normaliseCode, parseClientMessage, type ClientMessage, type ServerMessage, type VoiceNotice } from './protocol.js';
 
 /** What a mirrored session carries upstream (see LiveSession.upstreamControl). */
 const FORWARDED = new Set<ClientMessage['type']>([
@@ -60,6 +60,8 @@ export interface SignalingDeps {
   readonly gate: JoinGate;
   readonly ip: string;
   readonly frames: FrameLimiter;
+  /** The session's voice notices, sent as `notices` after `joined` (the relay's owner keeps them). */
+  readonly notices?: { list(sessionId: string): Promise<VoiceNotice[]> };
 }
 
 export class SignalingConnection {
@@ -154,6 +156,8 @@ export class SignalingConnection {
       case 'chat':
         s.postChat(p, m.text);
         return this.#send({ type: 'ack', ref: m.type });
+      case 'docOpen': case 'docUpdate': case 'docAwareness': case 'docClose': case 'docHistory': case 'docRevision':
+        return s.docs.handle(p, m);
       default:
         return this.#hostRequest(m, p, s);
     }
@@ -216,9 +220,10 @@ export class SignalingConnection {
     });
     this.#participant = participant;
     if (hostAdmission !== undefined) control!.bindHost(participant, hostAdmission);
-    this.#send({ type: 'joined', peerId: participant.id, role, session: { id: info.id, title: info.title, kind: info.kind, seats: info.seats, venues: [...info.venues] } });
+    this.#send({ type: 'joined', peerId: participant.id, role, session: { id: info.id, title: info.title, kind: info.kind, seats: info.seats, venues: [...info.venues] }, memberToken: participant.memberToken });
     ready = true;
     for (const msg of pending) this.#send(msg);
+    this.#deps.notices?.list(info.id).then((notices) => this.#send({ type: 'notices', notices }), (err: unknown) => log('notices of %s: %O', info.id, err));
   }
 
   #terminate(code: number, reason: string): void {

@@ -12,6 +12,27 @@ const peerId = z.string().min(1).max(64);
 /** Longest chat message, in characters. */
 export const MAX_CHAT_CHARS = 500;
 
+// ── Shared documents (Yjs) ─────────────────────────────────────────────────────────────────────────────────────
+/** A document's name: `plan`, `summary`, … (checked by the relay: DOC_NAME_BAD). */
+export const DOC_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+/** Documents per session (DOC_LIMIT). */
+export const MAX_DOCS_PER_SESSION = 8;
+/** A document's encoded state, bytes (DOC_TOO_LARGE); also the most a chunked message may add up to. */
+export const MAX_DOC_BYTES = 2 * 1024 * 1024;
+/** A decoded awareness update, bytes (DOC_AWARENESS_BAD). */
+export const MAX_AWARENESS_BYTES = 8 * 1024;
+/**
+ * Largest piece of a chunked doc message: base64 characters of an update (a multiple of 4, so each piece decodes
+ * on its own to 36 KiB) or UTF-16 code units of a text (×3 bytes at most in UTF-8).
+ */
+export const DOC_CHUNK_CHARS = 48 * 1024;
+export const DOC_TEXT_CHUNK_CHARS = 16 * 1024;
+const docName = z.string().min(1).max(64);
+/** Standard base64 (binary Yjs data); the empty string is an empty state vector. */
+const base64 = z.string().max(MAX_MESSAGE_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+/** Set on every piece of a chunked message but the last; the receiver joins the pieces (per doc) in order. */
+const more = z.literal(true).optional();
+
 /** Client → relay. */
 export const clientMessage = z.discriminatedUnion('type', [
   z.object({
@@ -72,6 +93,21 @@ export const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('removeParticipant'), peerId }),
   /** Start (true) or stop (false) recording the session at the relay. */
   z.object({ type: z.literal('record'), on: z.boolean() }),
+  // Shared documents (any joined participant; see docs/protocol.md "Documents") ↓
+  /** Open (creating it if new) or resync a document: `sv` = base64 Y.encodeStateVector(local doc). → `docSync`. */
+  z.object({ type: z.literal('docOpen'), doc: docName, sv: base64 }),
+  /**
+   * A Yjs update (base64), chunked when longer than DOC_CHUNK_CHARS. `label` (on the last piece): cut a revision
+   * with this label right after applying it (`doc import` says `import`).
+   */
+  z.object({ type: z.literal('docUpdate'), doc: docName, update: base64, more, label: z.string().min(1).max(64).optional() }),
+  /** A y-protocols awareness update (base64, ≤ MAX_AWARENESS_BYTES decoded): one's cursor, `user: {name, color}`. */
+  z.object({ type: z.literal('docAwareness'), doc: docName, update: base64 }),
+  z.object({ type: z.literal('docClose'), doc: docName }),
+  /** → `docRevisions`. */
+  z.object({ type: z.literal('docHistory'), doc: docName }),
+  /** → `docText` with the text at that revision (DOC_REV_UNKNOWN). */
+  z.object({ type: z.literal('docRevision'), doc: docName, rev: z.number().int().nonnegative() }),
 ]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
@@ -150,9 +186,57 @@ export const sessionInfo = z.object({
   venues: z.array(z.string()),
 });
 
+/** A document of the session, as `docList` shows it. */
+export const docInfo = z.object({
+  name: z.string(),
+  /** Characters of its text (refreshed every few seconds, not on every keystroke). */
+  chars: z.number().int(),
+  /** Last change, ISO 8601. */
+  updatedAt: z.string(),
+});
+export type DocInfo = z.infer<typeof docInfo>;
+
+/** A revision of a document: cut after an edit burst, on import, and when the session ends. */
+export const docRevision = z.object({
+  rev: z.number().int(),
+  /** When it was cut, ISO 8601. */
+  at: z.string(),
+  /** Names of who edited since the previous revision. */
+  by: z.array(z.string()),
+  chars: z.number().int(),
+  /** Encoded size of the document's state at that point. */
+  bytes: z.number().int(),
+  /** Why it was cut when not just an edit burst (`import`, …). */
+  label: z.string().optional(),
+});
+export type DocRevision = z.infer<typeof docRevision>;
+
+/** A short recorded voice message of the session (`POST /api/sessions/<id>/notices`). */
+export const voiceNotice = z.object({
+  id: z.string(),
+  /** Who recorded it (participant name) and from which venue. */
+  by: z.string(),
+  venue: z.string(),
+  /** When it was added, ISO 8601. */
+  at: z.string(),
+  /** Length, seconds. */
+  seconds: z.number(),
+  bytes: z.number().int(),
+  /** `audio/ogg` or `audio/webm` (Opus either way). */
+  mime: z.string(),
+});
+export type VoiceNotice = z.infer<typeof voiceNotice>;
+
 /** Relay → client. */
 export const serverMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('joined'), peerId: z.string(), role, session: sessionInfo }),
+  z.object({
+    type: z.literal('joined'), peerId: z.string(), role, session: sessionInfo,
+    /**
+     * This participant's credential for the session's HTTP side (voice notices: header `X-Jiaoyan-Member` or
+     * `?m=`), valid while it stays connected. Always sent; optional only so older relays still parse.
+     */
+    memberToken: z.string().optional(),
+  }),
   z.object({
     type: z.literal('state'),
     participants: z.array(participant),
@@ -188,10 +272,28 @@ export const serverMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat'), message: chatMessage }),
   /** The recent discussion, sent once after `joined`. */
   z.object({ type: z.literal('chatHistory'), messages: z.array(chatMessage) }),
+  /** The session's voice notices so far, oldest first, once after `joined`. */
+  z.object({ type: z.literal('notices'), notices: z.array(voiceNotice) }),
+  /** A voice notice was just added (to everyone, the uploader included). */
+  z.object({ type: z.literal('notice'), notice: voiceNotice }),
   /** The host muted this participant's microphone or camera: turn it off (only the participant turns it on). */
   z.object({ type: z.literal('mutedByHost'), kind }),
   /** For host monitors, every second: traffic per participant and the relay's load. */
   z.object({ type: z.literal('status'), at: z.string(), peers: z.array(peerStats), relay: relayLoad }),
+  // Shared documents ↓ (`update`/`text` chunked like the client's `docUpdate`: `more` on every piece but the last).
+  /**
+   * Answer to `docOpen`: `update` = what the client lacks (Y.encodeStateAsUpdate(relay doc, client sv)); `sv` = the
+   * relay's state vector: reply with `docUpdate` = Y.encodeStateAsUpdate(local doc, sv) when that is not empty.
+   */
+  z.object({ type: z.literal('docSync'), doc: z.string(), update: z.string(), sv: z.string(), more: z.literal(true).optional() }),
+  /** Someone else's update (never one's own back). */
+  z.object({ type: z.literal('docUpdate'), doc: z.string(), update: z.string(), more: z.literal(true).optional() }),
+  /** Others' cursors (and their removal when someone leaves). */
+  z.object({ type: z.literal('docAwareness'), doc: z.string(), update: z.string() }),
+  /** The session's documents: after `joined` and whenever the set changes. */
+  z.object({ type: z.literal('docList'), docs: z.array(docInfo) }),
+  z.object({ type: z.literal('docRevisions'), doc: z.string(), revisions: z.array(docRevision) }),
+  z.object({ type: z.literal('docText'), doc: z.string(), rev: z.number().int(), text: z.string(), more: z.literal(true).optional() }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 

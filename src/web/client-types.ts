@@ -1,7 +1,7 @@
 // What the join client tells the UI: its phase, the join request, notices, the session, the activity
 // (rundown, main-venue push, self-service seats, recording) and its events. Types only, plus the set of
 // join errors that end the attempt.
-import type { ChatMessage, ClientMessage, RundownStep } from '../signaling/protocol.js';
+import type { ChatMessage, ClientMessage, RundownStep, ServerMessage } from '../signaling/protocol.js';
 import type { MessageKey, Params } from './i18n.js';
 
 export type Phase = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'ended';
@@ -57,6 +57,8 @@ export interface ClientEvents {
   chat: [ChatMessage];
   /** The relay's answer to our oldest unanswered `chat`: carried out, or refused. */
   chatAnswer: [ok: boolean];
+  /** Every relay message, after the client has handled it (page modules such as documents pick theirs). */
+  message: [ServerMessage];
 }
 
 /** Join errors after which retrying cannot help. */

@@ -2,7 +2,7 @@
 // granted — asked for, or given by the host), subscribes to what the relay offers, follows the activity
 // (rundown, chat, hands, host requests), and reconnects by itself after a network drop — re-joining with the
 // same name/venue/host key and publishing again if it was. No DOM: the UI listens to `change`.
-import type { Participant, Role, ServerMessage } from '../signaling/protocol.js';
+import type { ClientMessage, Participant, Role, ServerMessage } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
 import { joinErrorOutcome, NO_ACTIVITY, type Activity, type ClientEvents, type HostRequest, type JoinRequest, type Notice, type Phase, type SessionInfo } from './client-types.js';
 import { Emitter } from './emitter.js';
@@ -10,10 +10,7 @@ import { openCamera, Publisher, type Subscriber } from './media.js';
 import { publishFailureNotice } from './publish-notice.js';
 import { watchIce } from './rtc.js';
 import { Signaling } from './signaling.js';
-import type { SlotLayout } from './slots.js';
 import { Subscription } from './subscription.js';
-
-export type { Activity, ClientEvents, HostRequest, JoinRequest, Notice, Phase, SessionInfo } from './client-types.js';
 
 export class JoinClient extends Emitter<ClientEvents> {
   phase: Phase = 'idle';
@@ -141,11 +138,6 @@ export class JoinClient extends Emitter<ClientEvents> {
     this.emit('change');
   }
 
-  /** Where the received tracks go. */
-  layout(): SlotLayout<MediaStreamTrack> {
-    return this.subscriber?.layout(this.peerId) ?? { main: {}, seats: new Map() };
-  }
-
   #connect(): void {
     const request = this.request;
     if (!request) return;
@@ -157,10 +149,16 @@ export class JoinClient extends Emitter<ClientEvents> {
       sig.send(hostKey ? { type: 'join', code, name, venue, hostKey } : { type: 'join', code, name, venue });
     });
     sig.on('message', (m) => this.#onMessage(m));
+    sig.on('message', (m) => this.emit('message', m)); // then page modules (documents) see it too
     sig.on('close', () => this.#dropped());
   }
 
-  #send(message: Parameters<Signaling['send']>[0]): boolean {
+  /** Send as it is (page modules such as documents: they check `phase` first); false when not connected. */
+  send(message: ClientMessage): boolean {
+    return this.#send(message);
+  }
+
+  #send(message: ClientMessage): boolean {
     return this.#signaling?.send(message) ?? false;
   }
 

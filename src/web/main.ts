@@ -2,6 +2,7 @@
 // `#hostKey=` fragment, then the UI, plus a small hook for automated browser tests.
 import { JoinClient } from './client.js';
 import { codeFromPath, hostKeyFromHash } from './code.js';
+import { PageDocs } from './docs.js';
 import { pickLang, setLang } from './i18n.js';
 import { loadJoinPrefs, loadLang } from './prefs.js';
 import { signalingUrl } from './signaling.js';
@@ -20,7 +21,8 @@ function start(): void {
   const code = codeFromPath(location.pathname) ?? prefs.code;
   const client = new JoinClient(signalingUrl(location));
   const root = document.getElementById('app') ?? document.body;
-  new PageUi(root, client, { ...prefs, code, hostKey: hostKeyFromHash(location.hash) });
+  const docs = new PageDocs(client);
+  new PageUi(root, client, { ...prefs, code, hostKey: hostKeyFromHash(location.hash) }, docs);
 
   window.__jiaoyan = {
     state: () => ({
@@ -38,6 +40,14 @@ function start(): void {
       endedReason: client.endedReason,
       localTracks: (client.localStream?.getTracks() ?? []).map((tr) => ({ kind: tr.kind, enabled: tr.enabled, live: tr.readyState === 'live' })),
     }),
+    doc: {
+      /** The text of an open document (null when this page has not opened it). */
+      text: (name: string) => docs.get(name)?.text.toString() ?? null,
+      /** The relay has answered the document's latest open (edits reach the others). */
+      ready: (name: string) => docs.get(name)?.synced ?? false,
+      names: () => docs.names(),
+      current: () => docs.current,
+    },
     pcs: {
       get publish(): RTCPeerConnection | null {
         return client.publisher?.pc ?? null;

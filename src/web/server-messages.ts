@@ -57,11 +57,18 @@ function isPeerStats(v: unknown): boolean {
   return isObj(v) && isStr(v.peerId) && isNum(v.inKbps) && isNum(v.outKbps) && isNumOrNull(v.loss) && isNumOrNull(v.rttMs) && isNumOrNull(v.level);
 }
 
+const isOptMore = (v: unknown): boolean => v === undefined || v === true;
+const isDocRevision = (v: unknown): boolean =>
+  isObj(v) && isInt(v.rev) && isStr(v.at) && isArrayOf(v.by, isStr) && isInt(v.chars) && isInt(v.bytes) && isOptStr(v.label);
+
+const isVoiceNotice = (v: unknown): boolean =>
+  isObj(v) && isStr(v.id) && isStr(v.by) && isStr(v.venue) && isStr(v.at) && isNum(v.seconds) && isInt(v.bytes) && isStr(v.mime);
+
 const isParams = (v: unknown): boolean => v === undefined || (isObj(v) && Object.values(v).every((x) => isStr(x) || isNum(x)));
 
 /** Field checks per message type; a type missing here is unknown. */
 const checks: Record<ServerMessage['type'], (m: Obj) => boolean> = {
-  joined: (m) => isStr(m.peerId) && isRole(m.role) && isSession(m.session),
+  joined: (m) => isStr(m.peerId) && isRole(m.role) && isSession(m.session) && isOptStr(m.memberToken),
   state: (m) =>
     isArrayOf(m.participants, isParticipant) &&
     isStrOrNull(m.mainVenue) &&
@@ -83,6 +90,8 @@ const checks: Record<ServerMessage['type'], (m: Obj) => boolean> = {
   ack: (m) => isStr(m.ref),
   chat: (m) => isChatMessage(m.message),
   chatHistory: (m) => isArrayOf(m.messages, isChatMessage),
+  notices: (m) => isArrayOf(m.notices, isVoiceNotice),
+  notice: (m) => isVoiceNotice(m.notice),
   mutedByHost: (m) => isKind(m.kind),
   status: (m) =>
     isStr(m.at) &&
@@ -91,6 +100,12 @@ const checks: Record<ServerMessage['type'], (m: Obj) => boolean> = {
     isNum(m.relay.cpuPercent) &&
     isNum(m.relay.rssMb) &&
     isNum(m.relay.eventLoopLagMs),
+  docSync: (m) => isStr(m.doc) && isStr(m.update) && isStr(m.sv) && isOptMore(m.more),
+  docUpdate: (m) => isStr(m.doc) && isStr(m.update) && isOptMore(m.more),
+  docAwareness: (m) => isStr(m.doc) && isStr(m.update),
+  docList: (m) => isArrayOf(m.docs, (d) => isObj(d) && isStr(d.name) && isInt(d.chars) && isStr(d.updatedAt)),
+  docRevisions: (m) => isStr(m.doc) && isArrayOf(m.revisions, isDocRevision),
+  docText: (m) => isStr(m.doc) && isInt(m.rev) && isStr(m.text) && isOptMore(m.more),
 };
 
 /** Parse one text frame from the relay; never throws. */

@@ -3,7 +3,8 @@
 // message the relay refuses (too fast, too long) comes back into an empty input.
 import type { ChatMessage } from '../signaling/protocol.js';
 import { CHAT_KEEP, CHAT_MAX_CHARS, chatDraft, chatFrom, chatTime } from './chat.js';
-import type { JoinClient, Notice } from './client.js';
+import type { JoinClient } from './client.js';
+import type { Notice } from './client-types.js';
 import { h, show } from './dom.js';
 import { getLang, t, type Lang } from './i18n.js';
 

@@ -1,6 +1,6 @@
 // The join form: invite code (with the session title looked up before joining), name, venue, and under
 // "advanced" the host key. Validates locally, remembers code/name/venue, hands a JoinRequest to the caller.
-import type { JoinRequest } from './client.js';
+import type { JoinRequest } from './client-types.js';
 import { formatInviteCode, isHostKey, parseInviteCode } from './code.js';
 import { h, setLabel, show } from './dom.js';
 import { t, type MessageKey, type Params } from './i18n.js';

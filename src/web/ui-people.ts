@@ -2,7 +2,8 @@
 // For the host also the controls: make a venue that broadcasts the main venue, and per participant give or
 // take back a seat, mute, and remove (a second click confirms). Clicks are handled once on the list.
 import type { Participant } from '../signaling/protocol.js';
-import type { HostRequest, JoinClient } from './client.js';
+import type { JoinClient } from './client.js';
+import type { HostRequest } from './client-types.js';
 import { h, icon } from './dom.js';
 import type { MessageKey } from './i18n.js';
 import { groupByVenue } from './people.js';

@@ -1,12 +1,16 @@
-// The session screen: the main venue large, seat holders in a grid, one's own camera; beside them the rundown,
-// the discussion and the participants list; and the controls (seat or raised hand, broadcast, microphone,
-// camera, sound, leave).
-import type { JoinClient, Notice } from './client.js';
+// The session screen: the main venue large, seat holders in a grid, one's own camera; beside them the shared
+// document, the rundown, the discussion, the voice notices and the participants list; and the controls (seat or
+// raised hand, broadcast, microphone, camera, sound, leave).
+import type { JoinClient } from './client.js';
+import type { Notice } from './client-types.js';
+import type { PageDocs } from './docs.js';
 import { h, setLabel, show } from './dom.js';
 import { t } from './i18n.js';
-import { pairKey, type MediaPair } from './slots.js';
+import { pairKey, type MediaPair, type SlotLayout } from './slots.js';
 import { RundownView } from './ui-activity.js';
 import { ChatView } from './ui-chat.js';
+import { NoticesView } from './ui-notices.js';
+import { DocPanel } from './ui-docs.js';
 import { PeopleView } from './ui-people.js';
 
 /** A video element that may autoplay: muted and inline until the person turns the sound on. */
@@ -39,6 +43,11 @@ function attach(video: HTMLVideoElement, pair: MediaPair<MediaStreamTrack>): voi
   if (tracks.length) play(video);
 }
 
+/** Where the received tracks go. */
+function layoutOf(c: JoinClient): SlotLayout<MediaStreamTrack> {
+  return c.subscriber?.layout(c.peerId) ?? { main: {}, seats: new Map() };
+}
+
 interface Tile {
   el: HTMLElement;
   video: HTMLVideoElement;
@@ -59,6 +68,8 @@ export class SessionView {
   readonly #people: PeopleView;
   readonly #rundown: RundownView;
   readonly #chat: ChatView;
+  readonly #notices: NoticesView;
+  readonly #docs: DocPanel;
   readonly #handStatus = h('span', { class: 'hand-status', i18n: 'hand_raised', attrs: { id: 'hand-status', role: 'status' } });
   readonly #tiles = new Map<string, Tile>();
   readonly #self: Tile = this.#tile('self');
@@ -78,11 +89,14 @@ export class SessionView {
   constructor(
     private readonly client: JoinClient,
     notify: (n: Notice) => void,
+    docs: PageDocs,
   ) {
     const b = this.#buttons;
     this.#people = new PeopleView(client);
     this.#rundown = new RundownView(client);
     this.#chat = new ChatView(client, notify);
+    this.#notices = new NoticesView(client, notify);
+    this.#docs = new DocPanel(docs);
     this.#self.label.dataset.i18n = 'my_camera';
     this.#self.label.textContent = t('my_camera');
     this.el = h(
@@ -93,11 +107,13 @@ export class SessionView {
         'div',
         { class: 'layout' },
         h('div', { class: 'stage' }, h('div', { class: 'main-tile' }, this.#mainVideo, this.#mainWaiting), this.#seats),
+        this.#docs.el,
         h(
           'aside',
           { class: 'side' },
           this.#rundown.el,
           this.#chat.el,
+          this.#notices.el,
           h('section', { class: 'people' }, this.#peopleHead, this.#people.el),
         ),
       ),
@@ -129,6 +145,8 @@ export class SessionView {
     this.#people.render();
     this.#rundown.render();
     this.#chat.render();
+    this.#notices.render();
+    this.#docs.render();
     show(this.#mainWaiting, c.mainPeerId === null);
 
     const joined = c.phase === 'joined';
@@ -163,7 +181,7 @@ export class SessionView {
   /** Attach received tracks to the main video and the seat tiles. */
   renderMedia(): void {
     const c = this.client;
-    const layout = c.layout();
+    const layout = layoutOf(c);
     attach(this.#mainVideo, layout.main);
     const mainIsSelf = (layout.mainPeerId ?? c.mainPeerId) === c.peerId && c.peerId !== null;
     this.#mainVideo.muted = !this.#soundOn || mainIsSelf; // never play one's own voice back

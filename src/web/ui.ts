@@ -1,6 +1,8 @@
 // The page shell: top bar with the language switch, banners (reconnecting, notices), and one of three
 // screens — the join form, the session, or "the session has ended" (or "you were removed").
-import type { JoinClient, Notice } from './client.js';
+import type { JoinClient } from './client.js';
+import type { Notice } from './client-types.js';
+import type { PageDocs } from './docs.js';
 import { h, relabel, setLabel, show } from './dom.js';
 import { errorText, getLang, htmlLang, setLang, t } from './i18n.js';
 import { saveLang } from './prefs.js';
@@ -26,10 +28,10 @@ export class PageUi {
   readonly #brand = h('span', { class: 'brand', i18n: 'app_name' });
   readonly #langButton = h('button', { class: 'lang', i18n: 'lang_switch', attrs: { type: 'button', id: 'lang' } });
 
-  constructor(root: HTMLElement, private readonly client: JoinClient, init: FormInit) {
+  constructor(root: HTMLElement, private readonly client: JoinClient, init: FormInit, docs: PageDocs) {
     this.#root = root;
     this.#form = new JoinForm(init, (request) => client.join(request));
-    this.#session = new SessionView(client, (n) => this.notify(n));
+    this.#session = new SessionView(client, (n) => this.notify(n), docs);
     const back = h('button', { i18n: 'back', attrs: { type: 'button', id: 'ended-back' } });
     back.addEventListener('click', () => client.leave());
     this.#ended.append(this.#endedTitle, back);

@@ -1,45 +1,24 @@
 // The real relay killed with SIGKILL in the middle of a recording: on its next start it recovers the recording
 // into a seekable file that holds everything up to within 5 s of the kill, and queues it for review.
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { locate } from '../../src/media/locate.js';
 import { probe } from '../../src/media/probe.js';
-import { spawnCli, tempDir } from '../helpers/cli.js';
-import { api, createSession, lessonTime, publishClip, type TestRelay } from '../helpers/relay.js';
+import { tempDir } from '../helpers/cli.js';
+import { api, createSession, lessonTime, publishClip } from '../helpers/relay.js';
+import { startRelayCli } from '../helpers/relay-cli.js';
 
 const cleanups: (() => void | Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** `jiaoyan relay start` in `home`; resolves with the process and its URL once it listens. */
-async function startRelayCli(home: string): Promise<{ child: ChildProcess; relay: TestRelay }> {
-  const child = spawnCli(['relay', 'start', '--port', '0', '--bind', '127.0.0.1', '--json'], { env: { JIAOYAN_HOME: home } });
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const e = JSON.parse(line) as { event: string; url?: string };
-      if (e.event === 'listening') resolve(e.url!);
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
-  });
-  const relay = {
-    running: { url } as TestRelay['running'], dataDir: home,
-    ca: readFileSync(join(home, 'tls', 'ca.pem'), 'utf8'), token: readFileSync(join(home, 'admin-token'), 'utf8').trim(),
-  };
-  return { child, relay };
-}
-
 describe('a relay killed while recording', () => {
   it('recovers the recording on its next start: seekable, up to within 5 s of the kill', async () => {
     const home = tempDir();
-    const first = await startRelayCli(home);
+    const first = await startRelayCli(home, cleanups);
     const s = await createSession(first.relay, { title: '被中断的公开课', kind: 'lesson' });
     const host = await ParticipantClient.connect({ relay: first.relay.running.url, code: s.code, name: '张老师', venue: '实验小学', hostKey: s.hostKey, ca: first.relay.ca });
     cleanups.push(() => host.close());
@@ -55,7 +34,7 @@ describe('a relay killed while recording', () => {
     await new Promise((r) => first.child.once('exit', r));
     host.close();
 
-    const second = await startRelayCli(home);
+    const second = await startRelayCli(home, cleanups);
     const { json } = await api(second.relay, 'GET', '/api/recordings');
     const recs = json.recordings as { id: string; state: string; recovered?: boolean; duration: number; history: { state: string; reason?: string }[] }[];
     expect(recs).toHaveLength(1);

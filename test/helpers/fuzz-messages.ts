@@ -2,6 +2,7 @@
 // prototype-pollution keys, corrupted frames, binary frames, invalid UTF-8, frames around 64 KiB, garbage SDP.
 import type { Rng } from './fuzz-rng.js';
 import type { Frame } from './fuzz-socket.js';
+import { DOC_TYPES, docEntries } from './fuzz-docs.js';
 
 /** JSON object text from key/value pairs: keeps `__proto__` as an own key and allows duplicate keys. */
 export function objectText(entries: readonly (readonly [string, unknown])[]): string {
@@ -9,7 +10,7 @@ export function objectText(entries: readonly (readonly [string, unknown])[]): st
 }
 
 const TYPES = ['join', 'takeSeat', 'leaveSeat', 'publish', 'unpublish', 'subscribeAnswer', 'mute', 'ping', 'leave', 'raiseHand', 'chat',
-  'pushVenue', 'nextStep', 'grantSeat', 'revokeSeat', 'muteParticipant', 'removeParticipant'] as const;
+  'pushVenue', 'nextStep', 'grantSeat', 'revokeSeat', 'muteParticipant', 'removeParticipant', ...DOC_TYPES] as const;
 const UNKNOWN_TYPES = ['', 'PING', 'Ping', ' ping', 'ping ', 'join\u0000', 'publishAnswer', 'subscribeOffer', 'state', 'error',
   'ended', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'admin', 'endSession', '加入', '💥'];
 const POLLUTION: readonly (readonly [string, unknown])[] = [
@@ -100,6 +101,8 @@ export function validEntries(rng: Rng, ctx: MessageContext, type = rng.pick(TYPE
       return [['type', type], ['peerId', randomString(rng, 36) || 'p']];
     case 'muteParticipant':
       return [['type', type], ['peerId', randomString(rng, 36) || 'p'], ['kind', rng.pick(['audio', 'video'])]];
+    case 'docOpen': case 'docUpdate': case 'docAwareness': case 'docClose': case 'docHistory': case 'docRevision':
+      return docEntries(rng, type);
     default:
       return [['type', type]];
   }

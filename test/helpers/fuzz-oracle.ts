@@ -1,7 +1,7 @@
 // What the relay must answer to each fuzz frame (docs/protocol.md): an `error` for a malformed frame, close 1008
 // after more than 20 of them, close 1009 above 64 KiB, close 1007 for invalid UTF-8, and for a well-formed
 // message the documented reply. The frame is classified with the protocol's own parser.
-import { MAX_CHAT_CHARS, MAX_MESSAGE_BYTES, parseClientMessage, type ClientMessage } from '../../src/signaling/protocol.js';
+import { DOC_NAME, MAX_CHAT_CHARS, MAX_MESSAGE_BYTES, parseClientMessage, type ClientMessage } from '../../src/signaling/protocol.js';
 import type { Frame, FuzzSocket, Inbound } from './fuzz-socket.js';
 
 /** Bad frames a connection may send before the relay closes it (the 21st closes it). */
@@ -101,6 +101,21 @@ export function expectedReplies(frame: Frame, st: ConnectionState, hint?: 'valid
       return st.host ? [['error:PEER_UNKNOWN']] : [['error:HOST_ONLY']];
     case 'record':
       return st.host ? [['ack'], ['error:RECORDING_UNAVAILABLE']] : [['error:HOST_ONLY']];
+    // Documents are shared by every socket of the session (how many exist, who opened what): the alternatives
+    // cover them; `docUpdate`/`docAwareness` from others and `docList` arrive on their own.
+    case 'docOpen':
+      if (!DOC_NAME.test(m.doc)) return [['error:DOC_NAME_BAD']];
+      return [['docSync'], ['docSync', 'docSync'], ['error:DOC_LIMIT'], ['error:DOC_UPDATE_BAD']];
+    case 'docUpdate':
+      return [[], ['error:DOC_NOT_OPEN'], ['error:DOC_UPDATE_BAD'], ['error:DOC_TOO_LARGE']];
+    case 'docAwareness':
+      return [[], ['error:DOC_NOT_OPEN'], ['error:DOC_AWARENESS_BAD']];
+    case 'docClose':
+      return [[]];
+    case 'docHistory':
+      return [['docRevisions']];
+    case 'docRevision':
+      return [['docText'], ['docText', 'docText'], ['error:DOC_REV_UNKNOWN']];
   }
 }
 

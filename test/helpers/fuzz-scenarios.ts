@@ -4,6 +4,7 @@
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { clientPeerConfig } from '../../src/relay/media-config.js';
 import { localSdp } from '../../src/relay/negotiation.js';
+import { DOC_TYPES, docEntries } from './fuzz-docs.js';
 import { garbageSdp, objectText, paddedPing, unjoinedFrame, validEntries, type MessageContext } from './fuzz-messages.js';
 import { check, checkRef, classify, expectedReplies, keyOf, Tally, type ConnectionState } from './fuzz-oracle.js';
 import type { Rng } from './fuzz-rng.js';
@@ -109,7 +110,7 @@ export function insider(steps: number): Episode {
       if (joined.role !== (host ? 'host' : 'viewer')) throw new Error(`${id}: joined as ${joined.role}`);
       for (let i = 0; i < steps && s.open; i++) {
         const step = rng.weighted([[5, 'garbagePublish'], [1, 'realPublish'], [2, 'staleAnswer'], [2, 'garbageAnswer'], [2, 'takeSeat'],
-          [1, 'leaveSeat'], [1, 'unpublish'], [1, 'mute'], [1, 'joinAgain'], [4, 'fuzz']] as const);
+          [1, 'leaveSeat'], [1, 'unpublish'], [1, 'mute'], [1, 'joinAgain'], [4, 'fuzz'], [5, 'doc']] as const);
         let frame: Frame;
         let hint: 'validOffer' | undefined;
         if (step === 'garbagePublish') {
@@ -126,6 +127,10 @@ export function insider(steps: number): Episode {
           frame = { kind: 'text', text: JSON.stringify({ type: 'subscribeAnswer', sdp: g.sdp, version: s.lastOfferVersion ?? 1 }), what: `subscribeAnswer ${g.what}` };
         } else if (step === 'fuzz') {
           frame = unjoinedFrame(rng, ctx);
+        } else if (step === 'doc') {
+          // Shared documents: real updates and cursors, random bytes as base64, bad names, pieces never finished.
+          const type = rng.pick(DOC_TYPES);
+          frame = { kind: 'text', text: objectText(docEntries(rng, type)), what: type };
         } else {
           const type = ({ takeSeat: 'takeSeat', leaveSeat: 'leaveSeat', unpublish: 'unpublish', mute: 'mute', joinAgain: 'join' } as const)[step];
           frame = { kind: 'text', text: objectText(validEntries(rng, ctx, type)), what: type };

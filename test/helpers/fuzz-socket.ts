@@ -23,7 +23,8 @@ export interface OpenOptions {
 /** Messages the relay sends on its own (not as the answer to a request). */
 /** What the relay sends on its own (others' changes and messages), not in answer to this socket's frame. */
 export const unsolicited = (m: ServerMessage): boolean =>
-  m.type === 'state' || m.type === 'subscribeOffer' || m.type === 'chat' || m.type === 'chatHistory' || m.type === 'status';
+  m.type === 'state' || m.type === 'subscribeOffer' || m.type === 'chat' || m.type === 'chatHistory' || m.type === 'status' ||
+  m.type === 'notices' || m.type === 'notice' || m.type === 'docList' || m.type === 'docUpdate' || m.type === 'docAwareness';
 
 /** One raw socket; `next`/`expect`/`closed` are meant to be awaited one at a time (lockstep). */
 export class FuzzSocket {

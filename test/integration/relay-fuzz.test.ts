@@ -13,6 +13,7 @@ import { keyOf, Tally } from '../helpers/fuzz-oracle.js';
 import { joinCrowd, rawConnections } from '../helpers/fuzz-raw.js';
 import { fuzzSeed, Rng } from '../helpers/fuzz-rng.js';
 import { flooder, insider, outsider, oversize, runEpisodes, vanisher, type Episode, type FuzzTarget } from '../helpers/fuzz-scenarios.js';
+import { DocClient } from '../helpers/doc-client.js';
 import { FuzzSocket, unsolicited } from '../helpers/fuzz-socket.js';
 import { api, createSession, publishClip, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
@@ -166,6 +167,12 @@ describe('the relay under fuzz', () => {
       const before = mainMids(c).map((mid) => c.received.get(mid)!);
       await until(() => mainMids(c).every((mid, i) => c.received.get(mid)! > before[i]! + 50), `media still flowing at ${c.joined.peerId}`);
     }
+
+    // Shared documents fuzzed with garbage updates still work: two editors of the same one converge.
+    const editors = await Promise.all(['甲', '乙'].map((n) => DocClient.connect({ url: r.running.url, ca: r.ca, code: s.code, name: `编辑${n}` })));
+    for (const e of editors) cleanups.push(() => e.close());
+    editors[0]!.replica.text.insert(0, '【fuzz 之后】');
+    await editors[1]!.replica.textWhere((text) => text.startsWith('【fuzz 之后】'));
 
     await observer.answered('at the end');
     observer.stop();

@@ -1,7 +1,9 @@
 // The web folder is served and nothing outside it is, whatever the request path looks like.
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendError } from '../../src/server/http-errors.js';
@@ -9,6 +11,18 @@ import { resolveUrlPath, serveStatic } from '../../src/server/static-files.js';
 import { tempDir } from '../helpers/cli.js';
 
 const SECRET = 'OUTSIDE-THE-WEB-ROOT';
+const BIG_JS = `const lines = ${JSON.stringify(Array.from({ length: 2000 }, (_, i) => `第${i}行 line ${i}`))};\n`;
+
+/** GET with the body as bytes (gzip is not text). */
+function getBytes(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
 
 interface RawResponse {
   status: number;
@@ -60,6 +74,12 @@ beforeAll(async () => {
   symlinkSync(join(base, 'secret.txt'), join(root, 'leak.txt'));
   symlinkSync(base, join(root, 'assets', 'up'));
   symlinkSync(join(base, 'web-sibling', 'file.txt'), join(root, 'sibling.txt'));
+  writeFileSync(join(root, 'assets', 'big.js'), BIG_JS);
+  writeFileSync(join(root, 'assets', 'big.js.gz'), gzipSync(BIG_JS));
+  // A twin older than its file (a rebuild that did not write it) is not used.
+  writeFileSync(join(root, 'assets', 'stale.js'), 'console.log("new");');
+  writeFileSync(join(root, 'assets', 'stale.js.gz'), gzipSync('console.log("old");'));
+  utimesSync(join(root, 'assets', 'stale.js.gz'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
   server = createServer((req, res) => {
     serveStatic(req, res, root, req.url ?? '/').catch((err: unknown) => sendError(res, err));
   });
@@ -90,6 +110,26 @@ describe('serving the web folder', () => {
     expect(r.headers['cache-control']).toBe('no-cache');
     const hashed = await get(port, '/assets/app-5XQ2KJ3M.js');
     expect(hashed.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+  });
+
+  it('sends the gzip twin to a browser that takes gzip, the file itself otherwise', async () => {
+    const zipped = await getBytes(port, '/assets/big.js', { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toBe('Accept-Encoding');
+    expect(zipped.body.length).toBeLessThan(Buffer.byteLength(BIG_JS) / 3);
+    expect(gunzipSync(zipped.body).toString('utf8')).toBe(BIG_JS);
+    for (const accept of [undefined, 'identity', 'gzip;q=0, br']) {
+      const plain = await getBytes(port, '/assets/big.js', accept ? { 'Accept-Encoding': accept } : {});
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.toString('utf8')).toBe(BIG_JS);
+      expect(plain.headers.etag).not.toBe(zipped.headers.etag);
+    }
+    const stale = await getBytes(port, '/assets/stale.js', { 'Accept-Encoding': 'gzip' });
+    expect(stale.headers['content-encoding']).toBeUndefined();
+    expect(stale.body.toString('utf8')).toBe('console.log("new");');
+    // The twin is not a URL of its own.
+    expect((await getBytes(port, '/assets/big.js.gz')).status).toBe(404);
   });
 
   it('answers 304 when the ETag still matches', async () => {

@@ -10,6 +10,7 @@ const participant = { peerId: 'p1', name: '李老师', venue: '西河小学', ro
 const activity = { pendingVenue: null, rundown: { steps: [], current: null }, selfSeat: true, recording: false };
 const rundown = { steps: [{ venue: '西河小学', label: '说课' }, { venue: '东山小学', label: '评课' }], current: 1 };
 const chat = { from: '王老师', venue: '西河小学', text: '<b>好</b>', at: '2025-03-01T08:05:00.000Z', t: 12.5, peerId: 'p0' };
+const voiceNotice = { id: '0123456789abcdef', by: '张老师', venue: '实验小学', at: '2025-03-01T08:05:00.000Z', seconds: 12.34, bytes: 40_000, mime: 'audio/ogg' };
 const status = {
   type: 'status',
   at: '2025-03-01T08:05:00.000Z',
@@ -49,6 +50,10 @@ const valid: unknown[] = [
   { type: 'mutedByHost', kind: 'audio' },
   { type: 'mutedByHost', kind: 'video' },
   status,
+  { type: 'joined', peerId: 'p1', role: 'host', session: { id: 's', title: '语文教研', kind: 'lesson', seats: 4, venues: [] }, memberToken: 'dG9rZW4tdG9rZW4tdG9rZW4' },
+  { type: 'notices', notices: [voiceNotice, { ...voiceNotice, id: 'fedcba9876543210', mime: 'audio/webm' }] },
+  { type: 'notices', notices: [] },
+  { type: 'notice', notice: voiceNotice },
 ];
 
 const invalid: unknown[] = [
@@ -81,6 +86,10 @@ const invalid: unknown[] = [
   { type: 'mutedByHost', kind: 'screen' },
   { ...status, peers: [{ peerId: 'p1', inKbps: 1, outKbps: 1, loss: 'none', rttMs: null, level: null }] },
   { ...status, relay: { cpuPercent: 1, rssMb: 1 } },
+  { type: 'joined', peerId: 'p1', role: 'host', session: { id: 's', title: 't', kind: 'k', seats: 1, venues: [] }, memberToken: 7 },
+  { type: 'notices', notices: [{ ...voiceNotice, seconds: '12' }] },
+  { type: 'notice', notice: { ...voiceNotice, bytes: 1.5 } },
+  { type: 'notice' },
 ];
 
 describe('relay messages as the page reads them', () => {
