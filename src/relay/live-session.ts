@@ -60,7 +60,7 @@ export class LiveSession {
     this.#hooks = hooks;
     this.chat = new ChatRoom(info.id, info.createdAt ? Date.parse(info.createdAt) : Date.now(), hooks.chat);
     this.#status = new SessionStatusReporter(this, hooks.load);
-    this.docs = new SessionDocs({ sessionId: info.id, observer, ...(hooks.docs ? { storage: hooks.docs } : {}), everyone: () => this.participants.values() });
+    this.docs = new SessionDocs({ sessionId: info.id, observer, storage: hooks.docs, timing: hooks.docTiming, everyone: () => this.participants.values() });
     this.program.on('changed', () => {
       this.#scheduleLayout();
       this.broadcastState();

@@ -2,7 +2,7 @@
 // relay — how its people's requests reach the upstream relay (cascade).
 import type { ChatMessage, ClientMessage, Role, ServerMessage } from '../signaling/protocol.js';
 import type { ChatSink } from './chat-room.js';
-import type { DocStorage } from './doc-room.js';
+import type { DocStorage, DocTiming } from './doc-room.js';
 import type { LiveSession } from './live-session.js';
 import type { Participant } from './participant.js';
 import type { LoadProbe } from './session-status.js';
@@ -33,6 +33,8 @@ export interface SessionHooks {
   record?(session: LiveSession, on: boolean, by: string): Promise<void>;
   /** Where the sessions' shared documents are kept (src/store/doc-store.ts); without it they live in memory. */
   readonly docs?: DocStorage;
+  /** When documents cut revisions by themselves (tests shorten it; default DEFAULT_DOC_TIMING). */
+  readonly docTiming?: DocTiming;
 }
 
 type StateMessage = Extract<ServerMessage, { type: 'state' }>;

@@ -43,6 +43,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NOTICE_TOO_LARGE: 413,
   NOTICE_UNKNOWN: 404,
   NOTICE_LIMIT: 409,
+  NOTICE_BUSY: 429,
 };
 
 /** The HTTP status for an error of this class and machine code. */
@@ -88,9 +89,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** `Retry-After` seconds of a RATE_LIMITED error (its `seconds` parameter). */
+/** Codes whose `seconds` parameter is sent as `Retry-After`. */
+const RETRY_AFTER_CODES = new Set(['RATE_LIMITED', 'PLAYER_RATE_LIMITED', 'NOTICE_BUSY']);
+
+/** `Retry-After` seconds of a RATE_LIMITED (or NOTICE_BUSY) error (its `seconds` parameter). */
 function retryAfter(err: unknown): Record<string, string> {
-  if (err instanceof JiaoyanError && (err.code === 'RATE_LIMITED' || err.code === 'PLAYER_RATE_LIMITED') && err.params.seconds !== undefined) {
+  if (err instanceof JiaoyanError && RETRY_AFTER_CODES.has(err.code) && err.params.seconds !== undefined) {
     return { 'Retry-After': String(err.params.seconds) };
   }
   return {};

@@ -3,7 +3,8 @@
 // member token of their live connection (`X-Jiaoyan-Member`, or `?m=` for an <audio> element); only the host and
 // seat holders add. The body is streamed to a temp file with the cap enforced while reading, checked with ffprobe
 // and stored (see media/voice-notice.ts); every temp file goes on any failure. Everyone connected hears of a new
-// notice (`notice`).
+// notice (`notice`). Uploads are capped (each runs ffprobe, maybe ffmpeg): one at a time per participant, two at
+// once per relay; past that 429 NOTICE_BUSY.
 import { open, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvironmentError, JiaoyanError, RefusedError, UsageError } from '../core/errors.js';
@@ -29,11 +30,44 @@ export const MEMBER_HEADER = 'x-jiaoyan-member';
  */
 const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
+/** Uploads one participant may have in progress at once. */
+export const NOTICE_UPLOADS_PER_MEMBER = 1;
+/** Uploads in progress at once in the whole relay. */
+export const NOTICE_UPLOADS_PER_RELAY = 2;
+/** `Retry-After` of a NOTICE_BUSY answer: about how long checking and storing a notice takes. */
+const BUSY_RETRY_SECONDS = 2;
+
 const PATH = /^\/api\/sessions\/([^/]+)\/notices(?:\/([^/]+))?$/;
 
 export interface NoticesApiDeps {
   readonly relay: Relay;
   readonly store: NoticeStore;
+  readonly uploads: NoticeUploads;
+}
+
+/** The uploads in progress, by participant: a new one past either cap is refused with NOTICE_BUSY (429). */
+export class NoticeUploads {
+  readonly #byMember = new Map<string, number>();
+  #total = 0;
+
+  constructor(readonly perMember = NOTICE_UPLOADS_PER_MEMBER, readonly perRelay = NOTICE_UPLOADS_PER_RELAY) {}
+
+  /** Take a place for one upload of `memberId`; call the returned function (once) when it is over. */
+  take(memberId: string): () => void {
+    const mine = this.#byMember.get(memberId) ?? 0;
+    if (mine >= this.perMember || this.#total >= this.perRelay) throw new RefusedError('NOTICE_BUSY', { seconds: BUSY_RETRY_SECONDS });
+    this.#byMember.set(memberId, mine + 1);
+    this.#total++;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.#total--;
+      const left = (this.#byMember.get(memberId) ?? 1) - 1;
+      if (left > 0) this.#byMember.set(memberId, left);
+      else this.#byMember.delete(memberId);
+    };
+  }
 }
 
 function decoded(part: string): string {
@@ -70,7 +104,7 @@ export async function handleNoticesApi(req: IncomingMessage, res: ServerResponse
     const member = memberOf(deps.relay, sessionId, tokenOf(req, url));
     if (id === undefined) {
       if (req.method !== 'POST') throw new UsageError('METHOD_NOT_ALLOWED', { method: req.method ?? '' });
-      const notice = await addNotice(req, member, sessionId, deps.store);
+      const notice = await addNotice(req, member, sessionId, deps);
       for (const p of deps.relay.sessions.get(sessionId)?.participants.values() ?? []) p.send({ type: 'notice', notice } satisfies ServerMessage);
       sendJson(res, 201, notice);
       return true;
@@ -102,10 +136,20 @@ function dropRest(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
 }
 
-async function addNotice(req: IncomingMessage, member: Participant, sessionId: string, store: NoticeStore): Promise<Notice> {
+async function addNotice(req: IncomingMessage, member: Participant, sessionId: string, deps: NoticesApiDeps): Promise<Notice> {
   if (member.role !== 'host' && !member.seat) throw new RefusedError('NOTICE_NOT_ALLOWED');
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_NOTICE_BYTES) throw new UsageError('NOTICE_TOO_LARGE', { max: '2 MiB' });
+  const done = deps.uploads.take(member.id);
+  try {
+    return await receiveNotice(req, member, sessionId, deps.store);
+  } finally {
+    done();
+  }
+}
+
+/** The body to a temp file, checked, stored (transcoded when it is not Opus): the new notice. */
+async function receiveNotice(req: IncomingMessage, member: Participant, sessionId: string, store: NoticeStore): Promise<Notice> {
   await store.assertRoom(sessionId);
   const upload = await store.tempPath(sessionId);
   let stored: string | undefined;

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../core/fs.js';
 import { logger } from '../core/log.js';
 import { packageRoot } from '../core/paths.js';
 import { hashSecret, randomSecret, sameSecret } from '../core/secrets.js';
+import type { DocTiming } from '../relay/doc-room.js';
 import { Relay } from '../relay/relay.js';
 import { WS_CLOSE } from '../signaling/close-codes.js';
 import { SignalingConnection, type JoinGate } from '../signaling/connection.js';
@@ -30,7 +31,7 @@ import { SessionStore, type StoredSession } from '../store/session-store.js';
 import { ProcessLoad } from '../core/process-load.js';
 import { handleApi } from './admin-api.js';
 import { handlePlayback } from './playback.js';
-import { handleNoticesApi } from './notices-api.js';
+import { handleNoticesApi, NoticeUploads } from './notices-api.js';
 import { sendError, sendJson } from './http-errors.js';
 import { createRelayMetrics } from './metrics.js';
 import { FailureLimiter, MessageRateLimiter } from './rate-limit.js';
@@ -56,6 +57,8 @@ export interface RelayOptions {
   readonly publicIp?: string;
   /** Announce the relay on the LAN with mDNS (`_jiaoyan._tcp`; default true; never for a loopback --bind). */
   readonly announce?: boolean;
+  /** When shared documents cut revisions by themselves (default: quiet 5 s, or 60 s of continuous editing). */
+  readonly docTiming?: DocTiming;
 }
 
 export interface RunningRelay {
@@ -121,6 +124,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   await assignments.load();
   const player = new PlayerApi({ assignments, notes: new NoteStore(opts.dataDir) });
   const notices = new NoticeStore(opts.dataDir);
+  const noticeUploads = new NoticeUploads();
   // A recording that stops by itself (disk full, ffmpeg failed) is reported once the relay exists (below).
   let interrupted: (sessionId: string, recordingId: string, error: JiaoyanError) => void = () => undefined;
   const recordings = new Recordings(catalogue, {
@@ -141,6 +145,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
   }, {
     chat: chatLog,
     docs: docStore,
+    ...(opts.docTiming ? { docTiming: opts.docTiming } : {}),
     saveStep: (id, step) => background(sessions.setStep(id, step).catch((err: unknown) => log('saving the rundown step of %s failed: %O', id, err))),
     load: () => load.sample(),
     record: async (session, on, by) => {
@@ -236,7 +241,7 @@ export async function startRelay(opts: RelayOptions): Promise<RunningRelay> {
         return void res.end(metrics.render());
       }
       if (await handlePlayback(req, res, new URL(req.url ?? '/', 'http://relay'), { catalogue, chat: chatLog, secret: token, assignments, player })) return;
-      if (await handleNoticesApi(req, res, new URL(req.url ?? '/', 'http://relay'), { relay, store: notices })) return;
+      if (await handleNoticesApi(req, res, new URL(req.url ?? '/', 'http://relay'), { relay, store: notices, uploads: noticeUploads })) return;
       if (await handleApi(req, res, path, ip, { relay, sessions, kinds, adminToken: token, baseUrl: () => baseUrl, startedAt, lookup, catalogue, recordings, chat: chatLog, assignments })) return;
       await serveStatic(req, res, webRoot, req.url ?? '/');
     })().catch((err: unknown) => sendError(res, err));

@@ -2,7 +2,9 @@
 // atomically), `<name>.log` (updates appended as they come, as records `[u32 length][u32 crc32][update]`, little
 // endian) and `<name>.revisions.jsonl`. Appends are batched (at most every 200 ms) and synced at most once a second;
 // a torn or damaged tail is cut off at load. Compaction folds the log into the snapshot: write the snapshot, rename,
-// then truncate the log — a crash in between replays updates the snapshot already has, which Yjs ignores.
+// then truncate the log — a crash in between replays updates the snapshot already has, which Yjs ignores. It runs
+// when the log grows past its limits, compactIdleMs after the previous one once the log has anything, and at a
+// graceful close (so the next load reads one snapshot).
 // Knows nothing of Yjs: the owner gives the whole state (`state()`) when a compaction needs it.
 import { crc32 } from 'node:zlib';
 import { mkdir, open, readFile, readdir, appendFile, truncate, type FileHandle } from 'node:fs/promises';
@@ -29,6 +31,8 @@ export interface DocStoreOptions {
   readonly compactRecords?: number;
   /** …or this long after the last compaction, when there were changes. Default 60 s. */
   readonly compactIdleMs?: number;
+  /** Compact at a graceful close when the log has anything. Default true (tests of the log itself turn it off). */
+  readonly compactOnClose?: boolean;
 }
 
 /** One revision as stored (a line of `<name>.revisions.jsonl`); `snapshot` is base64 of Y.encodeSnapshot. */
@@ -51,7 +55,7 @@ export class DocStore {
     this.#dir = join(dataDir, 'docs');
     this.#opts = {
       flushMs: opts.flushMs ?? 200, fsyncMs: opts.fsyncMs ?? 1000, compactBytes: opts.compactBytes ?? 1024 * 1024,
-      compactRecords: opts.compactRecords ?? 2000, compactIdleMs: opts.compactIdleMs ?? 60_000,
+      compactRecords: opts.compactRecords ?? 2000, compactIdleMs: opts.compactIdleMs ?? 60_000, compactOnClose: opts.compactOnClose ?? true,
     };
   }
 
@@ -116,7 +120,9 @@ export class DocFile {
   #dirty = false;
   #logBytes: number;
   #logRecords: number;
+  /** When the last compaction ran (or failed): the idle compaction counts from here. */
   #lastCompaction = Date.now();
+  /** A compaction is queued or running: it re-arms the idle compaction when done (appends meanwhile do not). */
   #compacting = false;
   /** File operations run one after another. */
   #chain: Promise<void> = Promise.resolve();
@@ -173,13 +179,21 @@ export class DocFile {
       this.#flushTimer = undefined;
       void this.#run(() => this.#write());
     }, this.#opts.flushMs);
-    if (!this.#idleTimer) {
-      this.#idleTimer = setTimeout(() => {
-        this.#idleTimer = undefined;
-        void this.compact();
-      }, Math.max(0, this.#lastCompaction + this.#opts.compactIdleMs - Date.now()));
-      this.#idleTimer.unref();
-    }
+    this.#armIdle();
+  }
+
+  /**
+   * Compact compactIdleMs after the last compaction, when the log has anything. Not while a compaction is queued or
+   * running: an idle compaction then would be skipped and the updates that came meanwhile left in the log; the
+   * compaction arms it again when it is done.
+   */
+  #armIdle(): void {
+    if (this.#idleTimer || this.#compacting || this.#closed || this.logRecords === 0) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      void this.compact();
+    }, Math.max(0, this.#lastCompaction + this.#opts.compactIdleMs - Date.now()));
+    this.#idleTimer.unref();
   }
 
   /** Append one revision line (in order with everything else). */
@@ -226,25 +240,37 @@ export class DocFile {
     if (this.#compacting || this.#closed) return this.#chain;
     this.#compacting = true;
     return this.#run(async () => {
+      let done = false;
       try {
-        if (this.#idleTimer) clearTimeout(this.#idleTimer);
-        this.#idleTimer = undefined;
-        await this.#write();
-        // Updates queued from here on are not in the log yet; they are in the state (or come after it): either way
-        // they are written after the truncation below. A few may be in both: applying an update twice is harmless.
-        const state = this.#state();
-        await writeFileAtomic(`${this.#base}.snapshot`, state, 0o600);
-        await this.#log.truncate(0);
-        await this.#log.datasync();
-        this.#logBytes = 0;
-        this.#logRecords = 0;
-        this.#lastCompaction = Date.now();
-        this.compactions++;
-        log('%s compacted: %d bytes', this.#base, state.byteLength);
+        await this.#compactNow();
+        done = true;
       } finally {
         this.#compacting = false;
+        // What came meanwhile is compacted in its turn: at once when it is already past the limits, else after
+        // the idle time (also after a failure, which is not retried sooner).
+        if (done && (this.logBytes > this.#opts.compactBytes || this.logRecords > this.#opts.compactRecords)) void this.compact();
+        else this.#armIdle();
       }
     });
+  }
+
+  /** The compaction itself; runs in the chain. */
+  async #compactNow(): Promise<void> {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#lastCompaction = Date.now();
+    await this.#write();
+    // Updates queued from here on are not in the log yet; they are in the state (or come after it): either way
+    // they are written after the truncation below. A few may be in both: applying an update twice is harmless.
+    const state = this.#state();
+    await writeFileAtomic(`${this.#base}.snapshot`, state, 0o600);
+    await this.#log.truncate(0);
+    await this.#log.datasync();
+    this.#logBytes = 0;
+    this.#logRecords = 0;
+    this.#lastCompaction = Date.now();
+    this.compactions++;
+    log('%s compacted: %d bytes', this.#base, state.byteLength);
   }
 
   /** Write and sync what is pending. */
@@ -255,13 +281,24 @@ export class DocFile {
     });
   }
 
-  /** Flush, then close the log. Idempotent. */
+  /**
+   * Flush, fold the log into the snapshot when it has anything (compactOnClose: the next load reads one snapshot),
+   * then close the log. Appends after this are dropped. Idempotent.
+   */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      for (const t of [this.#idleTimer, this.#syncTimer]) if (t) clearTimeout(t);
+      if (this.#idleTimer) clearTimeout(this.#idleTimer);
+      this.#idleTimer = undefined;
       await this.flush();
-      if (this.#syncTimer) clearTimeout(this.#syncTimer);
-      await this.#log.close();
+      // After any compaction already queued; a failure is logged, and the log (flushed and synced) still has it all.
+      if (this.#opts.compactOnClose && this.#logRecords > 0) await this.#run(() => this.#compactNow());
+      // In the chain too, so no sync queued meanwhile meets a closed file.
+      await this.#run(async () => {
+        if (this.#syncTimer) clearTimeout(this.#syncTimer);
+        this.#syncTimer = undefined;
+        await this.#sync();
+        await this.#log.close();
+      });
       this.onClosed?.();
     })();
     return this.#closed;

@@ -145,6 +145,7 @@ export const messages = {
   'error.NOTICE_NOT_AUDIO': { zh: '录音无法识别，没有发出', en: 'The recording could not be read and was not sent' },
   'error.NOTICE_UNKNOWN': { zh: '这条语音通知不存在', en: 'That voice notice does not exist' },
   'error.NOTICE_LIMIT': { zh: '本活动的语音通知已达上限', en: 'This session has reached its limit of voice notices' },
+  'error.NOTICE_BUSY': { zh: '正在接收另一条语音通知，请稍后再发', en: 'Another voice notice is still being received — send again in a moment' },
   'error.DOC_NAME_BAD': { zh: '文档名不正确', en: 'The document name is not valid' },
   'error.DOC_LIMIT': { zh: '一个活动最多 8 个文档', en: 'A session has at most 8 documents' },
   'error.DOC_TOO_LARGE': { zh: '文档太大（最多 2 MB），这次修改没有保存', en: 'The document is too large (2 MB at most) — this change was not kept' },

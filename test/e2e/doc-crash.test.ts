@@ -1,7 +1,7 @@
 // The real relay killed with SIGKILL while a shared document is being edited: once an edit is on disk (the log is
 // appended within 200 ms), the restarted relay on the same data folder gives the document back intact; stopping it
-// properly cuts a last revision.
-import { existsSync, readFileSync } from 'node:fs';
+// properly cuts a last revision and folds the log into the snapshot.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -61,6 +61,9 @@ describe('a relay killed while a document is edited', () => {
     b.close();
     second.child.kill('SIGTERM');
     await exited(second.child);
+    // The proper stop left everything in the snapshot: the next start reads that alone.
+    expect(statSync(join(dir, 'plan.log')).size).toBe(0);
+    expect(textOnDisk(dir)).toBe(`${expected}五、作业\n`);
 
     const third = await startRelayCli(home, cleanups);
     const c = await editor(third.relay, s.code, '赵老师');

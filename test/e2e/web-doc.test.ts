@@ -1,10 +1,10 @@
 // Real browsers editing one shared document through the real relay: two join pages type into the plan at the
 // same time and end with the same text holding both people's typing, each showing the other's cursor with
 // their name; and a page that goes offline for a while keeps editing, then rejoins and everything merges.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hookState, joinPage, launchChromium, type HookWindow, type WatchedPage } from '../helpers/browser.js';
-import { createSession, startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserRelayFixture, hookState, pollUntil, type HookWindow, type WatchedPage } from '../helpers/browser.js';
+import { createSession } from '../helpers/relay.js';
 import { TcpLink } from '../helpers/tcp-link.js';
 
 /** Between key presses: both people type at the same time, their keystrokes interleaved. */
@@ -22,21 +22,8 @@ const CONVERGE_MS = 20_000;
 const DROP_MS = 15_000;
 /** Deadline for a page back online to rejoin (its back-off waits up to 4 s by then). */
 const REJOIN_MS = 30_000;
-/** How often a poll looks again. */
-const POLL_MS = 50;
 
-let browser: Browser;
-let relay: TestRelay;
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.running.close();
-});
+const web = browserRelayFixture();
 
 interface DocHook {
   __jiaoyan: { doc: { text(name: string): string | null; ready(name: string): boolean } };
@@ -62,13 +49,13 @@ async function phaseIs(page: Page, phase: string, timeout: number): Promise<void
 
 /** Wait until every page shows the same plan, and return it. */
 async function converged(pages: Page[]): Promise<string> {
-  const end = Date.now() + CONVERGE_MS;
-  for (;;) {
-    const texts = await Promise.all(pages.map(docText));
-    if (texts.every((t) => t !== null && t === texts[0])) return texts[0] ?? '';
-    if (Date.now() > end) throw new Error(`the pages did not converge: ${JSON.stringify(texts)}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+  const texts = await pollUntil(
+    () => Promise.all(pages.map(docText)),
+    (all) => all.every((t) => t !== null && t === all[0]),
+    (all) => `the pages did not converge: ${JSON.stringify(all)}`,
+    CONVERGE_MS,
+  );
+  return texts[0] ?? '';
 }
 
 /** Put the caret at the end of the document and type `text` key by key. */
@@ -86,9 +73,9 @@ const caretOf = (page: Page, name: string) => page.locator('#doc-editor .cm-ySel
 
 describe('shared plan in the browser', () => {
   it('two pages typing at the same time end with the same text and see each other’s cursor by name', async () => {
-    const s = await createSession(relay, { title: '三年级语文集体备课', kind: 'prep' });
-    const li = await joinPage(browser, s.url, '李老师', '西河小学');
-    const wang = await joinPage(browser, s.url, '王老师', '东山小学');
+    const s = await createSession(web.relay, { title: '三年级语文集体备课', kind: 'prep' });
+    const li = await web.joinPage(s.url, '李老师', '西河小学');
+    const wang = await web.joinPage(s.url, '王老师', '东山小学');
     try {
       await Promise.all([planReady(li.page), planReady(wang.page)]);
       const liTyped = 'abcdefghij 教学目标 klmnop';
@@ -111,13 +98,13 @@ describe('shared plan in the browser', () => {
   });
 
   it('a page offline for a while keeps editing, then rejoins and both pages merge every edit', async () => {
-    const s = await createSession(relay, { title: '断网也能写', kind: 'prep' });
-    const link = await TcpLink.open(relay.running.port);
+    const s = await createSession(web.relay, { title: '断网也能写', kind: 'prep' });
+    const link = await TcpLink.open(web.relay.running.port);
     let li: WatchedPage | undefined;
     let wang: WatchedPage | undefined;
     try {
-      li = await joinPage(browser, s.url, '李老师', '西河小学');
-      wang = await joinPage(browser, link.via(s.url), '王老师', '东山小学'); // this one's network can go down
+      li = await web.joinPage(s.url, '李老师', '西河小学');
+      wang = await web.joinPage(link.via(s.url), '王老师', '东山小学'); // this one's network can go down
       await Promise.all([planReady(li.page), planReady(wang.page)]);
       await typeAtEnd(li.page, '一、导入\n');
       await planHas(wang.page, '一、导入\n');

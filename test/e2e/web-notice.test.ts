@@ -1,10 +1,9 @@
 // Voice notices in real Chromium pages against the real relay: the host records one from the (fake) microphone,
 // another page lists it and plays it through the relay (the <audio> element's address carries its member token).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { joinPage, launchChromium } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import { browserRelayFixture } from '../helpers/browser.js';
 import { ParticipantClient } from '../../src/client/participant-client.js';
-import { createSession, startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { createSession } from '../helpers/relay.js';
 
 /** Seconds the host records before sending. */
 const RECORD_SECONDS = 2;
@@ -15,23 +14,12 @@ interface AudioDoc {
   };
 }
 
-let browser: Browser;
-let relay: TestRelay;
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.running.close();
-});
+const web = browserRelayFixture();
 
 it('the host records a voice notice in the page; another page lists it and plays it', async () => {
-  const s = await createSession(relay, { title: '语文组教研', kind: 'prep' });
-  const host = await joinPage(browser, `${s.url}#hostKey=${s.hostKey}`, '张老师', '实验小学');
-  const viewer = await joinPage(browser, s.url, '李老师', '东山小学');
+  const s = await createSession(web.relay, { title: '语文组教研', kind: 'prep' });
+  const host = await web.joinPage(`${s.url}#hostKey=${s.hostKey}`, '张老师', '实验小学');
+  const viewer = await web.joinPage(s.url, '李老师', '东山小学');
   await viewer.page.locator('#notice-empty').waitFor();
   expect(await viewer.page.locator('#notice-record').isVisible()).toBe(false); // a viewer without a seat does not record
 
@@ -49,7 +37,7 @@ it('the host records a voice notice in the page; another page lists it and plays
   await host.page.locator('#notice-record').waitFor(); // ready for another one
 
   // The relay measured it from its packets (a MediaRecorder WebM states no duration).
-  const monitor = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: 'IT', venue: '教育中心', monitor: true, ca: relay.ca });
+  const monitor = await ParticipantClient.connect({ relay: web.relay.running.url, code: s.code, name: 'IT', venue: '教育中心', monitor: true, ca: web.relay.ca });
   try {
     await monitor.noticeList();
     expect(monitor.notices).toHaveLength(1);

@@ -2,29 +2,16 @@
 // the relay receives all three, and a viewer gets the one its link takes — told here by the viewer's own REMB, the
 // way a browser tells it. Down at once, up again after the hold, and below the floor audio only while the sound
 // goes on. What the viewer decodes is checked by the width in the VP8 keyframes it receives.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ReceiverEstimatedMaxBitrate, RtcpPayloadSpecificFeedback, type RtpPacket } from 'werift';
 import { ParticipantClient, type ReceivedTrack } from '../../src/client/participant-client.js';
 import type { Publication } from '../../src/relay/publication.js';
 import { isVp8KeyframeStart } from '../../src/relay/vp8.js';
-import { joinPage, launchChromium, waitForState, type WatchedPage } from '../helpers/browser.js';
-import { createSession, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
+import { browserRelayFixture, waitForState } from '../helpers/browser.js';
+import { createSession, until } from '../helpers/relay.js';
 
-let browser: Browser;
-let relay: TestRelay;
-const cleanups: (() => void)[] = [];
-
-beforeAll(async () => {
-  relay = await startTestRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  for (const c of cleanups.reverse()) c();
-  await browser?.close();
-  await relay?.running.close();
-});
+const web = browserRelayFixture();
+const { cleanups } = web;
 
 /** Width of the picture a VP8 keyframe's first packet starts (RFC 7741 descriptor, then the VP8 frame header). */
 function vp8Width(payload: Buffer): number | undefined {
@@ -55,17 +42,15 @@ function remb(kbps: number, ssrc: number): RtcpPayloadSpecificFeedback {
   });
 }
 
-const openJoinPage = (url: string, name: string, venue: string): Promise<WatchedPage> => joinPage(browser, url, name, venue);
-
 it('a browser host publishes three layers and each viewer gets the one its link takes', async () => {
-  const s = await createSession(relay, { title: '联播三层', kind: 'lesson' });
-  const host = await openJoinPage(`${s.url}#hostKey=${s.hostKey}`, '张老师', '实验小学');
+  const s = await createSession(web.relay, { title: '联播三层', kind: 'lesson' });
+  const host = await web.joinPage(`${s.url}#hostKey=${s.hostKey}`, '张老师', '实验小学');
   await host.page.click('#start-broadcast');
   await waitForState(host.page, { publishing: true });
 
   // The relay receives the camera three times, each layer with its own keyframes; the widths of each, lowest first
   // (every width seen: a loaded machine makes the browser scale its layers down).
-  const session = relay.running.relay.sessions.get(s.id)!;
+  const session = web.relay.running.relay.sessions.get(s.id)!;
   const video = () => [...session.participants.values()].find((p) => p.role === 'host' && !p.monitor)?.publications.get('video');
   await until(() => video()?.layers?.length === 3, 'three simulcast layers at the relay', 30_000);
   const layers = video()!.layers! as readonly Publication[];
@@ -82,9 +67,9 @@ it('a browser host publishes three layers and each viewer gets the one its link 
   /** Which layer a keyframe of this width came from. */
   const layerOfWidth = (w: number) => ['l', 'm', 'h'][widths.findIndex((set) => set.has(w))];
 
-  const monitor = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: 'IT', venue: '实验小学', hostKey: s.hostKey, monitor: true, ca: relay.ca });
+  const monitor = await ParticipantClient.connect({ relay: web.relay.running.url, code: s.code, name: 'IT', venue: '实验小学', hostKey: s.hostKey, monitor: true, ca: web.relay.ca });
   cleanups.push(() => monitor.close());
-  const viewer = await ParticipantClient.connect({ relay: relay.running.url, code: s.code, name: '王老师', venue: '东山小学', ca: relay.ca });
+  const viewer = await ParticipantClient.connect({ relay: web.relay.running.url, code: s.code, name: '王老师', venue: '东山小学', ca: web.relay.ca });
   cleanups.push(() => viewer.close());
   const seen: number[] = [];
   const counts = { audio: 0, video: 0 };

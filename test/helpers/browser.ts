@@ -1,6 +1,14 @@
 // Debian's Chromium driven by playwright-core, with fake camera/microphone and loopback ICE allowed, plus
-// typed access to the join page's test hook (window.__jiaoyan) from Node.
+// typed access to the join page's test hook (window.__jiaoyan) from Node, and the fixture of the tests that put
+// real browsers in front of the real relay (`browserRelayFixture`).
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { RelayOptions } from '../../src/server/relay-server.js';
+import { tempDir } from './cli.js';
+import { startTestRelay, type TestRelay } from './relay.js';
+
+/** How often a poll of a page looks again. */
+export const POLL_MS = 50;
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -132,4 +140,73 @@ export async function joinPage(browser: Browser, url: string, name: string, venu
   await w.page.click('#join');
   await waitForState(w.page, { joined: true });
   return w;
+}
+
+/**
+ * Ask `get` every POLL_MS until `check` accepts its answer, and return that answer; after `timeoutMs` fail with
+ * `failure(last answer)`. For what a page cannot wait for itself (getStats, media playing on by itself).
+ */
+export async function pollUntil<T>(get: () => Promise<T>, check: (value: T) => boolean, failure: (last: T) => string, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await get();
+    if (check(value)) return value;
+    if (Date.now() > end) throw new Error(failure(value));
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+export interface BrowserRelayFixture {
+  /** The file's loopback relay (started before its first test; a new one after `restartRelay`). */
+  readonly relay: TestRelay;
+  /** The file's Chromium. */
+  readonly browser: Browser;
+  /** Per-test clean-ups, run in reverse order after each test. */
+  readonly cleanups: (() => void | Promise<void>)[];
+  /** A page on a join URL of this relay, joined with a name and a venue (see `joinPage`). */
+  joinPage(url: string, name: string, venue: string): Promise<WatchedPage>;
+  /** Stop the relay, run `meanwhile` while it is down, then start it again on the same data folder and port. */
+  restartRelay(meanwhile?: () => Promise<void>): Promise<TestRelay>;
+}
+
+/**
+ * One loopback relay and one Chromium for a test file, closed after its last test, with per-test clean-ups (as
+ * `relayFixture` in ./relay.ts). Call once at the top of a test file; read `relay` and `browser` inside tests.
+ */
+export function browserRelayFixture(opts: Partial<RelayOptions> = {}): BrowserRelayFixture {
+  let relay: TestRelay | undefined;
+  let browser: Browser | undefined;
+  const cleanups: (() => void | Promise<void>)[] = [];
+  beforeAll(async () => {
+    relay = await startTestRelay(tempDir(), opts);
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.running.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started yet: use the fixture inside a test`);
+    return value;
+  };
+  return {
+    get relay() {
+      return started(relay, 'the relay');
+    },
+    get browser() {
+      return started(browser, 'Chromium');
+    },
+    cleanups,
+    joinPage: (url, name, venue) => joinPage(started(browser, 'Chromium'), url, name, venue),
+    async restartRelay(meanwhile) {
+      const { dataDir, running } = started(relay, 'the relay');
+      await running.close();
+      await meanwhile?.();
+      relay = await startTestRelay(dataDir, { ...opts, port: running.port });
+      return relay;
+    },
+  };
 }

@@ -49,6 +49,8 @@ export interface NoticeRequest {
   body?: Buffer;
   /** Send the body chunked (no Content-Length), in pieces of this size. */
   chunked?: number;
+  /** Send the first piece, then wait for this before the rest: an upload the relay is in the middle of. */
+  hold?: Promise<void>;
   headers?: Record<string, string>;
 }
 
@@ -84,6 +86,7 @@ export function noticeRequest(base: string, ca: string, method: string, path: st
     void (async () => {
       for (let at = 0; at < opts.body!.length; at += piece) {
         if (!req.write(opts.body!.subarray(at, at + piece))) await new Promise((r) => req.once('drain', r));
+        if (at === 0 && opts.hold) await opts.hold;
       }
       req.end();
     })();

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { MediaStreamTrack } from 'werift';
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { RtpSource } from '../../src/client/rtp-source.js';
-import { startRelay, type RunningRelay } from '../../src/server/relay-server.js';
+import { startRelay, type RelayOptions, type RunningRelay } from '../../src/server/relay-server.js';
 import { tempDir } from './cli.js';
 import { cached } from './media.js';
 
@@ -17,8 +17,9 @@ export interface TestRelay {
   token: string;
 }
 
-export async function startTestRelay(dataDir = tempDir()): Promise<TestRelay> {
-  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1' });
+/** A relay on loopback (any free port unless `opts` says), with its CA and admin token. */
+export async function startTestRelay(dataDir = tempDir(), opts: Partial<RelayOptions> = {}): Promise<TestRelay> {
+  const running = await startRelay({ dataDir, port: 0, bind: '127.0.0.1', ...opts });
   return {
     running, dataDir,
     ca: readFileSync(join(dataDir, 'tls', 'ca.pem'), 'utf8'),
@@ -124,15 +125,16 @@ export async function until(check: () => boolean, what: string, ms = 20_000): Pr
  * Per-test clean-ups, run in reverse order after each test, and a loopback relay that is closed with them.
  * Call once at the top of a test file.
  */
-export function relayFixture(): { cleanups: (() => void | Promise<void>)[]; relay: () => Promise<TestRelay> } {
+export function relayFixture(): { cleanups: (() => void | Promise<void>)[]; relay: (opts?: Partial<RelayOptions>) => Promise<TestRelay> } {
   const cleanups: (() => void | Promise<void>)[] = [];
   afterEach(async () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
   return {
     cleanups,
-    async relay() {
-      const r = await startTestRelay();
+    /** A loopback relay for this test (`opts` for test-tunable options such as `docTiming`). */
+    async relay(opts: Partial<RelayOptions> = {}) {
+      const r = await startTestRelay(tempDir(), opts);
       cleanups.push(() => r.running.close());
       return r;
     },

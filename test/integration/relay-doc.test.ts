@@ -4,11 +4,22 @@
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { DOC_CHUNK_CHARS, MAX_DOCS_PER_SESSION, MAX_MESSAGE_BYTES, type ServerMessage } from '../../src/signaling/protocol.js';
+import { DEFAULT_DOC_TIMING } from '../../src/relay/doc-room.js';
+import { DOC_CHUNK_CHARS, MAX_DOC_BYTES, MAX_DOCS_PER_SESSION, MAX_MESSAGE_BYTES, type ServerMessage } from '../../src/signaling/protocol.js';
 import { DocClient } from '../helpers/doc-client.js';
 import { createSession, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
+
+/** Revision timing of the automatic-revision tests: short, yet far longer than a loopback round trip. */
+const QUIET_MS = 1000;
+const BURST_MS = 2500;
+/** The scenario's typing pace: a character this often, well inside QUIET_MS, so the burst goes on. */
+const TYPING_INTERVAL_MS = 100;
+/** Deadline for a revision the timing calls for to be cut. */
+const REVISION_MS = 20_000;
+/** Timers and Date.now() may disagree by a millisecond or so. */
+const CLOCK_SLACK_MS = 5;
 
 async function editor(r: TestRelay, code: string, name: string, extra: { doc?: string; listed?: boolean } = {}): Promise<DocClient> {
   const c = await DocClient.connect({ url: r.running.url, ca: r.ca, code, name, ...extra });
@@ -20,6 +31,20 @@ async function editor(r: TestRelay, code: string, name: string, extra: { doc?: s
 function relayText(r: TestRelay, sessionId: string, doc = 'plan'): string | undefined {
   return r.running.relay.sessions.get(sessionId)?.docs.room(doc)?.text.toString();
 }
+
+/** The plan's revisions as the relay cuts them, each with the relay's text at that moment. */
+function revisionsCut(r: TestRelay, sessionId: string): { rev: number; text: string | undefined }[] {
+  const cut: { rev: number; text: string | undefined }[] = [];
+  const on = (sid: string, doc: string, rev: number) => {
+    if (sid === sessionId && doc === 'plan') cut.push({ rev, text: relayText(r, sessionId) });
+  };
+  r.running.relay.observer.on('docRevision', on);
+  cleanups.push(() => void r.running.relay.observer.off('docRevision', on));
+  return cut;
+}
+
+/** The scenario's pace between two keystrokes (not a wait for anything). */
+const nextKeystroke = () => new Promise((resolve) => setTimeout(resolve, TYPING_INTERVAL_MS));
 
 describe('shared documents at the relay', () => {
   it('merges two people typing at the same time: both edits are kept, in the same order everywhere', async () => {
@@ -111,6 +136,41 @@ describe('shared documents at the relay', () => {
     expect(c.text).toBe(big);
   });
 
+  it('refuses an update that would take the document past 2 MiB (DOC_TOO_LARGE): the document and the others stay as they were', async () => {
+    const r = await relay();
+    const s = await createSession(r);
+    const a = await editor(r, s.code, '王老师');
+    const b = await editor(r, s.code, '李老师');
+    // Well under the limit: accepted, in pieces.
+    const first = '一'.repeat(Math.floor((0.65 * MAX_DOC_BYTES) / 3)); // ≈ 1.3 MiB of UTF-8
+    a.replica.replaceText(first);
+    await b.replica.textWhere((t) => t.length === first.length, 30_000);
+    await until(() => relayText(r, s.id) === first, 'the first part at the relay');
+    const room = r.running.relay.sessions.get(s.id)!.docs.room('plan')!;
+    const stateBefore = room.encodeState();
+    const updatesAtB = b.received.filter((m) => m.type === 'docUpdate').length;
+
+    // Within the per-update cap of the wire, but together with the document over 2 MiB.
+    const second = '二'.repeat(Math.floor((0.45 * MAX_DOC_BYTES) / 3)); // ≈ 0.9 MiB
+    a.replica.text.insert(a.replica.text.length, second);
+    const err = await a.errorCode('DOC_TOO_LARGE', 30_000);
+    expect(err.ref).toBe('docUpdate');
+    expect(err.params).toMatchObject({ max: MAX_DOC_BYTES });
+    // Ordering barrier: the relay answered a's next request after refusing the update.
+    expect(await a.replica.history()).toEqual([]);
+    expect(relayText(r, s.id)).toBe(first);
+    expect(Buffer.from(room.encodeState()).equals(Buffer.from(stateBefore))).toBe(true);
+    expect(room.encodeState().byteLength).toBeLessThanOrEqual(MAX_DOC_BYTES);
+    expect(b.text).toBe(first);
+    expect(b.received.filter((m) => m.type === 'docUpdate').length).toBe(updatesAtB);
+
+    // The document goes on working for the others, and a newcomer gets it as the relay kept it.
+    b.replica.text.insert(0, '【标题】');
+    await until(() => relayText(r, s.id) === `【标题】${first}`, 'b’s edit at the relay');
+    const c = await editor(r, s.code, '赵老师');
+    expect(c.text).toBe(`【标题】${first}`);
+  });
+
   it('removes the cursor of someone who leaves, for everyone still there', async () => {
     const r = await relay();
     const s = await createSession(r);
@@ -161,5 +221,78 @@ describe('shared documents at the relay', () => {
     ws.send(JSON.stringify({ type: 'docUpdate', doc: 'plan', update: 'AAA=' }));
     await until(() => answers.length >= 2, 'two answers');
     expect(answers.map((m) => (m.type === 'error' ? `${m.code}:${m.ref}` : m.type))).toEqual(['NOT_JOINED:docOpen', 'NOT_JOINED:docUpdate']);
+  });
+});
+
+describe('automatic revisions', () => {
+  it('cuts one revision once a burst of edits has gone quiet, by everyone who edited, with the text of then', async () => {
+    const r = await relay({ docTiming: { quietMs: QUIET_MS, burstMs: DEFAULT_DOC_TIMING.burstMs } });
+    const s = await createSession(r);
+    const cut = revisionsCut(r, s.id);
+    const a = await editor(r, s.code, '王老师');
+    const b = await editor(r, s.code, '李老师');
+    // Both type, taking turns, for twice the quiet time: the document is never quiet that long meanwhile.
+    const started = Date.now();
+    let typed = 0;
+    let last = started;
+    while (Date.now() - started < 2 * QUIET_MS) {
+      const who = typed % 2 === 0 ? a : b;
+      who.replica.text.insert(who.replica.text.length, typed % 2 === 0 ? '甲' : '乙');
+      typed++;
+      last = Date.now();
+      await nextKeystroke();
+    }
+    await until(() => relayText(r, s.id)?.length === typed, 'every keystroke at the relay');
+    const final = relayText(r, s.id)!;
+    await until(() => cut.length > 0, 'a revision', REVISION_MS);
+
+    const revisions = await b.replica.history();
+    expect(revisions).toHaveLength(1);
+    expect(revisions[0]).toMatchObject({ rev: 1, by: ['李老师', '王老师'], chars: typed });
+    expect(revisions[0]!.label).toBeUndefined();
+    // Cut after the quiet time, counted from the last keystroke (not from the first one).
+    expect(Date.parse(revisions[0]!.at) - last).toBeGreaterThanOrEqual(QUIET_MS - CLOCK_SLACK_MS);
+    expect(cut).toEqual([{ rev: 1, text: final }]);
+    expect(await a.replica.textAt(1)).toBe(final);
+  });
+
+  it('cuts a revision in the middle of continuous editing once it has gone on for the burst time', async () => {
+    const r = await relay({ docTiming: { quietMs: QUIET_MS, burstMs: BURST_MS } });
+    const s = await createSession(r);
+    const cut = revisionsCut(r, s.id);
+    const a = await editor(r, s.code, '王老师');
+    const b = await editor(r, s.code, '李老师');
+    const started = Date.now();
+    let previous = started;
+    let longestPause = 0;
+    const keystroke = async () => {
+      a.replica.text.insert(a.replica.text.length, 'x');
+      const now = Date.now();
+      longestPause = Math.max(longestPause, now - previous);
+      previous = now;
+      await nextKeystroke();
+    };
+    // Typing on without a pause until the relay cuts a revision…
+    while (cut.length === 0) {
+      if (Date.now() - started > BURST_MS + REVISION_MS) throw new Error('no revision while typing on');
+      await keystroke();
+    }
+    // …and a little more after it, then quiet.
+    for (let i = 0; i < 5; i++) await keystroke();
+    const typed = a.replica.text.length;
+    await until(() => cut.length === 2, 'the revision after the quiet time', REVISION_MS);
+
+    // Never quiet long enough for a quiet-time revision: the first one is the burst's.
+    expect(longestPause).toBeLessThan(QUIET_MS);
+    const revisions = await b.replica.history();
+    expect(revisions.map((x) => [x.rev, x.by])).toEqual([[1, ['王老师']], [2, ['王老师']]]);
+    expect(Date.parse(revisions[0]!.at) - started).toBeGreaterThanOrEqual(BURST_MS - CLOCK_SLACK_MS);
+    const atFirst = cut[0]!.text!;
+    expect(atFirst.length).toBe(revisions[0]!.chars);
+    expect(atFirst.length).toBeLessThan(typed);
+    expect(await b.replica.textAt(1)).toBe(atFirst);
+    expect(revisions[1]!.chars).toBe(typed);
+    expect(await b.replica.textAt(2)).toBe('x'.repeat(typed));
+    expect(cut[1]!.text).toBe('x'.repeat(typed));
   });
 });

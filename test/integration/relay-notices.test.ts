@@ -9,7 +9,8 @@ import { ParticipantClient } from '../../src/client/participant-client.js';
 import type { VoiceNotice } from '../../src/signaling/protocol.js';
 import { probeJson } from '../helpers/media.js';
 import { mp3, noticeRequest, opusOgg, streamedWebm, videoOnly, wav, type NoticeRequest } from '../helpers/notices.js';
-import { createSession, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { NOTICE_UPLOADS_PER_RELAY } from '../../src/server/notices-api.js';
+import { createSession, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 import { tempDir } from '../helpers/cli.js';
 
 const { cleanups, relay } = relayFixture();
@@ -36,6 +37,13 @@ async function hostedSession(r: TestRelay) {
 }
 
 const nextNotice = (c: ParticipantClient) => new Promise<VoiceNotice>((resolve) => c.once('notice', resolve));
+
+/** A promise the test lets go of when it wants. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => undefined as void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
 
 describe('adding voice notices', () => {
   it('lets the host add one: everyone connected hears of it, a later joiner finds it, and it is stored as sent', async () => {
@@ -102,6 +110,50 @@ describe('adding voice notices', () => {
       const down = await get(id, { token: token ?? '' });
       expect(down.status).toBe(403);
     }
+  });
+
+  it('takes one upload at a time from a participant and two at once in the relay; others get 429 NOTICE_BUSY', async () => {
+    const r = await relay();
+    const { s, host, post, files } = await hostedSession(r);
+    const li = await join(r, s.code, '李老师', '东山小学');
+    const wang = await join(r, s.code, '王老师', '西河小学');
+    await li.takeSeat();
+    await wang.takeSeat();
+    const path = `/api/sessions/${s.id}/notices`;
+    const postAs = (c: ParticipantClient, opts: NoticeRequest = {}) => noticeRequest(r.running.url, r.ca, 'POST', path, { token: tokenOf(c), body: file, ...opts });
+    const file = readFileSync(await opusOgg(2));
+    /** Uploads the relay is receiving (their temp files). */
+    const receiving = () => files().filter((f) => f.endsWith('.partial')).length;
+    const half = Math.ceil(file.length / 2);
+
+    // The host's upload stops halfway: the relay is in the middle of it.
+    const hostHold = gate();
+    const hostUpload = post(file, { chunked: half, hold: hostHold.promise });
+    await until(() => receiving() === 1, 'the host’s upload under way');
+    const again = await post(file);
+    expect(again.status).toBe(429);
+    expect(again.json).toMatchObject({ error: { code: 'NOTICE_BUSY' } });
+    expect(again.headers['retry-after']).toMatch(/^\d+$/);
+
+    // A seat holder's upload takes the relay's other place; a third one, from someone else, is refused meanwhile.
+    expect(NOTICE_UPLOADS_PER_RELAY).toBe(2);
+    const liHold = gate();
+    const liUpload = postAs(li, { chunked: half, hold: liHold.promise });
+    await until(() => receiving() === 2, 'the second upload under way');
+    const third = await postAs(wang);
+    expect(third.status).toBe(429);
+    expect(third.json).toMatchObject({ error: { code: 'NOTICE_BUSY' } });
+
+    // The ones under way finish as usual, and their places are free again.
+    hostHold.open();
+    liHold.open();
+    expect((await hostUpload).status).toBe(201);
+    expect((await liUpload).status).toBe(201);
+    expect((await postAs(wang)).status).toBe(201);
+    expect((await post(file)).status).toBe(201);
+    await until(() => host.notices.length === 4, 'the four notices at the host');
+    expect(host.notices.map((n) => n.by).sort()).toEqual(['张老师', '张老师', '李老师', '王老师'].sort());
+    expect(files().filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 
   it('refuses a notice longer than 60 s (NOTICE_TOO_LONG) and stores nothing', async () => {

@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { DocRoom, type DocMember } from '../../src/relay/doc-room.js';
 import { RelayObserver } from '../../src/relay/observer.js';
@@ -11,6 +11,12 @@ import { tempDir } from '../helpers/cli.js';
 const SESSION = 'session-1';
 /** Revision timing short enough for a test, long enough not to fire by itself in one. */
 const TIMING = { quietMs: 60_000, burstMs: 60_000 };
+/** Stores whose log is looked at after a close keep it as written (no compaction at close). */
+const RAW_LOG = { compactOnClose: false } as const;
+/** A short idle compaction time for the tests of it. */
+const IDLE_MS = 200;
+/** Deadline for a compaction the store owes by itself. */
+const COMPACTION_DEADLINE_MS = 10_000;
 
 const open: DocFile[] = [];
 afterEach(async () => {
@@ -36,7 +42,7 @@ function typeInto(ydoc: Y.Doc, text: string): void {
 describe('DocStore', () => {
   it('gives back, after a reload, every update appended', async () => {
     const dir = tempDir();
-    const a = await loadDoc(new DocStore(dir));
+    const a = await loadDoc(new DocStore(dir, RAW_LOG));
     typeInto(a.ydoc, '第一课：认识分数');
     await a.file.close();
     const b = await loadDoc(new DocStore(dir));
@@ -48,7 +54,7 @@ describe('DocStore', () => {
 
   it('cuts off a torn or damaged tail and keeps every record before it', async () => {
     const dir = tempDir();
-    const a = await loadDoc(new DocStore(dir));
+    const a = await loadDoc(new DocStore(dir, RAW_LOG));
     typeInto(a.ydoc, 'intact');
     await a.file.close();
     const log = join(new DocStore(dir).dirOf(SESSION), 'plan.log');
@@ -57,7 +63,7 @@ describe('DocStore', () => {
     const header = Buffer.alloc(8);
     header.writeUInt32LE(100, 0);
     appendFileSync(log, Buffer.concat([header, Buffer.from([1, 2, 3])]));
-    const b = await loadDoc(new DocStore(dir));
+    const b = await loadDoc(new DocStore(dir, RAW_LOG));
     expect(b.ydoc.getText('text').toString()).toBe('intact');
     expect(statSync(log).size).toBe(good);
     // …and garbage whose checksum does not match.
@@ -76,7 +82,7 @@ describe('DocStore', () => {
 
   it('compacts past the record limit: the content stays, the log shrinks to nothing', async () => {
     const dir = tempDir();
-    const store = new DocStore(dir, { compactRecords: 50, flushMs: 5 });
+    const store = new DocStore(dir, { compactRecords: 50, flushMs: 5, ...RAW_LOG });
     const a = await loadDoc(store);
     const text = '春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。'.repeat(5);
     typeInto(a.ydoc, text);
@@ -107,6 +113,56 @@ describe('DocStore', () => {
     expect(a.file.compactions).toBeGreaterThanOrEqual(1);
     expect(a.file.logBytes).toBeLessThan(4096);
     expect(readFileSync(join(store.dirOf(SESSION), 'plan.log')).length).toBeLessThan(4096);
+  });
+
+  it('folds the log into the snapshot at a graceful close: the next load reads one snapshot', async () => {
+    const dir = tempDir();
+    const a = await loadDoc(new DocStore(dir));
+    typeInto(a.ydoc, '第二课：');
+    await a.file.compact();
+    // Typed after the last compaction, long before the next one is due.
+    typeInto(a.ydoc, '分数的大小');
+    await a.file.close();
+    expect(a.file.compactions).toBe(2);
+    const paths = join(new DocStore(dir).dirOf(SESSION), 'plan');
+    expect(statSync(`${paths}.log`).size).toBe(0);
+    const b = await loadDoc(new DocStore(dir));
+    expect(b.file.loaded).toHaveLength(1);
+    expect(b.ydoc.getText('text').toString()).toBe('第二课：分数的大小');
+    // Nothing new since: the close leaves the snapshot as it is.
+    const written = statSync(`${paths}.snapshot`).mtimeMs;
+    await b.file.close();
+    expect(b.file.compactions).toBe(0);
+    expect(statSync(`${paths}.snapshot`).mtimeMs).toBe(written);
+  });
+
+  it('compacts, once the idle time has passed again, what came while a compaction ran: the log ends empty', async () => {
+    const dir = tempDir();
+    const store = new DocStore(dir, { compactIdleMs: IDLE_MS, flushMs: 5 });
+    const ydoc = new Y.Doc({ gc: false });
+    // Someone types while the first compaction takes the document's state (after its state is taken).
+    let meanwhile: string | undefined = '（续）';
+    const file = await store.open(SESSION, 'plan', () => {
+      const state = Y.encodeStateAsUpdate(ydoc);
+      if (meanwhile !== undefined) typeInto(ydoc, meanwhile);
+      meanwhile = undefined;
+      return state;
+    });
+    open.push(file);
+    ydoc.on('update', (u: Uint8Array) => file.append(u));
+    typeInto(ydoc, '第三课');
+    const log = join(store.dirOf(SESSION), 'plan.log');
+    // The idle compaction comes by itself; what was typed during it lands in the log after it…
+    await vi.waitFor(() => expect(file.compactions).toBe(1), { timeout: COMPACTION_DEADLINE_MS });
+    expect(meanwhile).toBeUndefined();
+    // …and, with nothing more appended, is folded in by the next idle compaction.
+    await vi.waitFor(() => {
+      expect(file.compactions).toBe(2);
+      expect(statSync(log).size).toBe(0);
+    }, { timeout: COMPACTION_DEADLINE_MS });
+    const fromSnapshot = new Y.Doc();
+    Y.applyUpdate(fromSnapshot, readFileSync(join(store.dirOf(SESSION), 'plan.snapshot')));
+    expect(fromSnapshot.getText('text').toString()).toBe('第三课（续）');
   });
 
   it('keeps revisions: the text at each one comes back after a reload', async () => {

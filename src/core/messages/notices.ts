@@ -24,6 +24,11 @@ export const notices = {
     en: 'this session already has {max} voice notices',
     zh: '本活动的语音通知已达上限（{max} 条）',
   },
+  // HTTP 429: the sender's previous notice is still being received, or the relay is receiving two already.
+  NOTICE_BUSY: {
+    en: 'the relay is still receiving another voice notice: try again in a moment',
+    zh: '中继正在接收另一条语音通知，请稍后再试',
+  },
 
   // `jiaoyan notice add | list | get`.
   cmd_notice: {
