@@ -7,9 +7,9 @@
 // and measure latency; the rest only count packets), --n 1,10,… (explicit list), --profile DIR (V8 CPU profile of
 // the relay over each measurement window), --share-cores (do not pin the relay to core 0 and the rest to
 // core 1 with taskset). Loopback only. BENCH_RELAY_FLAGS replaces the relay's V8 flags (default: the same as
-// bin/jiaoyan.js); BENCH_GC=1 makes the relay print its GC pauses on exit.
+// bin/jiaoyan.js); BENCH_GC=1 makes the relay print its GC pauses on exit; BENCH_RELAY_STDOUT=FILE keeps its stdout.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -61,8 +61,17 @@ async function startRelayProcess(): Promise<RelayChild> {
   const child = PIN
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_RELAY_STDOUT=FILE keeps what the relay prints after its first line (e.g. with --trace-gc-nvp in BENCH_RELAY_FLAGS).
+  if (process.env.BENCH_RELAY_STDOUT) child.stdout!.pipe(createWriteStream(process.env.BENCH_RELAY_STDOUT, { flags: 'a' }));
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    // The first JSON line (V8's --trace-gc lines may come before it).
+    const lines = createInterface({ input: child.stdout! });
+    const onLine = (l: string) => {
+      if (!l.startsWith('{')) return;
+      lines.off('line', onLine);
+      resolve(l);
+    };
+    lines.on('line', onLine);
     child.once('exit', (code) => reject(new Error(`relay exited (${code}) before listening`)));
   });
   const info = JSON.parse(line) as { url: string; pid: number };

@@ -8,10 +8,10 @@
 //   - sends on the nominated pair's socket with an address lookup that answers synchronously for IP literals.
 // Anything it does not recognise (TURN or TCP pairs, no SRTP yet) makes `send` return false: the caller falls
 // back to werift's path, so the fast path can only remove work, never packets.
-import { createCipheriv } from 'node:crypto';
 import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { RtpHeader } from 'werift';
+import { GcmSealer } from './gcm-sealer.js';
 
 const RTP_HEADER_BYTES = 12;
 const GCM_TAG_BYTES = 16;
@@ -61,13 +61,11 @@ export function sealGcm(out: Buffer, payload: Buffer, key: Buffer, salt: Buffer,
   nonce.writeUInt32BE(roc >>> 0, 6);
   nonce.writeUInt16BE(sequenceNumber & 0xffff, 10);
   for (let i = 0; i < 12; i++) nonce[i]! ^= salt[i]!;
-  const cipher = createCipheriv('aes-128-gcm', key, nonce);
-  cipher.setAAD(out.subarray(0, RTP_HEADER_BYTES));
-  const sealed = cipher.update(payload);
-  sealed.copy(out, RTP_HEADER_BYTES);
-  cipher.final();
-  cipher.getAuthTag().copy(out, RTP_HEADER_BYTES + payload.length);
+  (sealer ??= new GcmSealer()).seal(out, RTP_HEADER_BYTES, payload, key, nonce);
 }
+
+/** One for the process: packets are sealed one at a time, synchronously. */
+let sealer: GcmSealer | undefined;
 
 const patchedSockets = new WeakSet<object>();
 
