@@ -15,6 +15,7 @@ import { ParticipantClient } from '../src/client/participant-client.js';
 import { relayRequest } from '../src/client/relay-target.js';
 import { readTag, TaggedPublisher } from '../test/helpers/tagged-publisher.js';
 import { cpuSeconds, percentile, rssMb } from './relay-probe.js';
+import { RELAY_V8_FLAGS } from './relay-flags.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -70,7 +71,7 @@ function damage(frames: Frame[]): { lost: number; broken: number } {
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-handoff-'));
   const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--import', 'tsx', here('relay-process.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...RELAY_V8_FLAGS, '--import', 'tsx', here('relay-process.ts'), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = JSON.parse(await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));

@@ -18,6 +18,7 @@ import { repairWebm } from '../src/media/rtp-webm-writer.js';
 import { cached } from '../test/helpers/media.js';
 import { publishClip } from '../test/helpers/relay.js';
 import { cpuSeconds } from './relay-probe.js';
+import { RELAY_V8_FLAGS } from './relay-flags.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,7 +34,7 @@ const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 async function recordingCost(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-record-'));
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', '--import', 'tsx', fileURLToPath(new URL('relay-process.ts', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...RELAY_V8_FLAGS, '--import', 'tsx', fileURLToPath(new URL('relay-process.ts', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const info = JSON.parse(await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`relay exited (${code})`)));

@@ -20,6 +20,7 @@ import { cpuSeconds, machineCpu, percentile, rssMb, scrapeMetrics } from './rela
 import { SyntheticPublisher } from './relay-publisher.js';
 import type { ViewerOptions, ViewerReport } from './relay-viewer.js';
 import type { FromWorker, ToWorker } from './relay-viewers.js';
+import { RELAY_V8_FLAGS } from './relay-flags.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -56,7 +57,7 @@ interface RelayChild {
 async function startRelayProcess(): Promise<RelayChild> {
   const dataDir = mkdtempSync(join(tmpdir(), 'jiaoyan-bench-relay-'));
   // The same V8 flag as bin/jiaoyan.js gives `jiaoyan relay start`.
-  const args = [...(process.env.BENCH_RELAY_FLAGS ?? '--max-semi-space-size=16').split(' ').filter(Boolean), '--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
+  const args = [...RELAY_V8_FLAGS, '--import', 'tsx', here('relay-process.ts'), dataDir, ...(flags.profile ? [flags.profile] : [])];
   // taskset execs node, so the child's pid is the relay's.
   const child = PIN
     ? spawn('taskset', ['-c', '0', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
