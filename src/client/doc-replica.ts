@@ -2,6 +2,9 @@
 // the CLI (`doc import/export/history`), the bench, tests, and a school relay's link to its upstream (cascade).
 // The owner routes the connection: `send` goes to the current socket, incoming messages are fed to `handle`, and
 // after a reconnect `open()` resyncs both ways (the relay's answer carries what we lack, we send what it lacks).
+// When the relay refuses one of our updates (DOC_TOO_LARGE, DOC_UPDATE_BAD: nothing of it applied) the replica
+// drops its copy and takes the relay's again (a new Y.Doc, opened with an empty state vector): the refused change
+// would otherwise stay here and be sent, and refused, on every resync. Edits not yet at the relay are lost then.
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
 import { TypedEmitter } from '../core/emitter.js';
@@ -22,7 +25,10 @@ export interface DocReplicaOptions {
   readonly send: (m: ClientMessage) => void;
   /** Shown with one's cursor (awareness `user`); without it the replica has no cursor. */
   readonly user?: { name: string; color?: string };
-  /** Use this Y.Doc (a school relay's mirror keeps history: gc off) instead of a new one. */
+  /**
+   * Use this Y.Doc (a school relay's mirror keeps history: gc off) instead of a new one. The owner holds it, so a
+   * refused update does not reload it (the replica only emits `refused`).
+   */
   readonly ydoc?: Y.Doc;
 }
 
@@ -33,7 +39,15 @@ export type DocReplicaEvents = {
   remote: [];
   /** The relay refused a request about documents (the `error` message, its `ref` starting with `doc`). */
   refused: [Msg<'error'>];
+  /**
+   * The relay refused one of our updates to this document: `ydoc`, `text` and `awareness` are new (empty until
+   * the relay's answer, then its text) and the old ones are dropped. Follows the `refused` event.
+   */
+  reloaded: [Msg<'error'>];
 };
+
+/** Refusals of a docUpdate after which the relay has nothing of it (its `params.doc` names the document). */
+const REFUSED_UPDATE = new Set(['DOC_TOO_LARGE', 'DOC_UPDATE_BAD']);
 
 interface Pending<T> {
   resolve: (v: T) => void;
@@ -43,15 +57,22 @@ interface Pending<T> {
 
 export class DocReplica extends TypedEmitter<DocReplicaEvents> {
   readonly doc: string;
-  readonly ydoc: Y.Doc;
-  readonly text: Y.Text;
-  readonly awareness: Awareness;
+  #ydoc: Y.Doc;
+  #text: Y.Text;
+  #awareness: Awareness;
+  /** The Y.Doc is ours (not given by the owner): a refused update reloads it. */
+  readonly #ownDoc: boolean;
+  readonly #user: { name: string; color: string } | undefined;
   readonly #send: (m: ClientMessage) => void;
   readonly #pieces = new PieceJoiner();
   readonly #texts = new TextJoiner();
   #opened = false;
   #closed = false;
   #syncs = 0;
+  /** A reload's docOpen is unanswered: refusals meanwhile are of updates sent before it (already dropped). */
+  #reloading = false;
+  /** Called after every change of the text's document (and after a reload): textWhere's checks. */
+  readonly #watchers = new Set<() => void>();
   readonly #syncWaiters = new Set<Pending<void>>();
   readonly #historyWaiters: Pending<DocRevision[]>[] = [];
   readonly #textWaiters: Pending<string>[] = [];
@@ -60,14 +81,40 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
     super();
     this.doc = opts.doc;
     this.#send = opts.send;
-    this.ydoc = opts.ydoc ?? new Y.Doc();
-    this.text = this.ydoc.getText('text');
-    this.awareness = new Awareness(this.ydoc);
-    if (opts.user) this.awareness.setLocalStateField('user', { name: opts.user.name, color: opts.user.color ?? '#30bced' });
-    else this.awareness.setLocalState(null);
-    this.ydoc.on('update', this.#onUpdate);
-    this.awareness.on('update', this.#onAwareness);
+    this.#ownDoc = opts.ydoc === undefined;
+    this.#user = opts.user ? { name: opts.user.name, color: opts.user.color ?? '#30bced' } : undefined;
+    this.#ydoc = opts.ydoc ?? new Y.Doc();
+    this.#text = this.#ydoc.getText('text');
+    this.#awareness = this.#bind(this.#ydoc);
   }
+
+  /** The local copy (a new one after a reload: read it again rather than keeping it). */
+  get ydoc(): Y.Doc {
+    return this.#ydoc;
+  }
+
+  get text(): Y.Text {
+    return this.#text;
+  }
+
+  get awareness(): Awareness {
+    return this.#awareness;
+  }
+
+  /** Listen to `ydoc` and make its awareness (with our cursor when we have a user). */
+  #bind(ydoc: Y.Doc): Awareness {
+    const awareness = new Awareness(ydoc);
+    if (this.#user) awareness.setLocalStateField('user', this.#user);
+    else awareness.setLocalState(null);
+    ydoc.on('update', this.#onUpdate);
+    ydoc.on('update', this.#onAnyUpdate);
+    awareness.on('update', this.#onAwareness);
+    return awareness;
+  }
+
+  readonly #onAnyUpdate = (): void => {
+    for (const w of [...this.#watchers]) w();
+  };
 
   /** Changes made here (any origin but the replica's own applying of remote data) go to the relay. */
   readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
@@ -112,7 +159,8 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
     const now = this.text.toString();
     if (check(now)) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
-      const observer = () => {
+      // Checked after every update of whichever Y.Doc is current (a reload replaces it).
+      const watcher = () => {
         const t = this.text.toString();
         if (!check(t)) return;
         finish();
@@ -124,9 +172,9 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
       }, timeoutMs);
       const finish = () => {
         clearTimeout(timer);
-        this.text.unobserve(observer);
+        this.#watchers.delete(watcher);
       };
-      this.text.observe(observer);
+      this.#watchers.add(watcher);
     });
   }
 
@@ -195,6 +243,7 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
           const update = this.#pieces.add('sync', m.update, m.more);
           if (!update) return;
           Y.applyUpdate(this.ydoc, update, this);
+          this.#reloading = false;
           // What the relay lacks (edits made here while disconnected, or before the first open).
           const missing = Y.encodeStateAsUpdate(this.ydoc, fromBase64(m.sv));
           if (!isEmptyUpdate(missing)) this.#sendUpdate(missing);
@@ -242,6 +291,34 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
     if (m.ref === 'docHistory') this.#historyWaiters.shift()?.reject(err);
     if (m.ref === 'docRevision') this.#textWaiters.shift()?.reject(err);
     this.safeEmit('refused', m);
+    if (m.ref === 'docUpdate' && REFUSED_UPDATE.has(m.code) && m.params?.['doc'] === this.doc) this.#reload(m);
+  }
+
+  /**
+   * The relay has nothing of an update we sent, and our copy has it: drop the copy and take the relay's (a new
+   * Y.Doc, opened with an empty state vector), or that update would go out again with every resync. Edits not yet
+   * at the relay go with it. Once per reload: refusals before its answer are of updates sent before it.
+   */
+  #reload(m: Msg<'error'>): void {
+    if (!this.#ownDoc || !this.#opened || this.#closed || this.#reloading) return;
+    log('%s: the relay refused our update (%s): reloading the document from the relay', this.doc, m.code);
+    // Our cursor goes away for the others (it belongs to the old document's client id).
+    if (this.#awareness.getLocalState() !== null) this.#awareness.setLocalState(null);
+    this.#ydoc.off('update', this.#onUpdate);
+    this.#ydoc.off('update', this.#onAnyUpdate);
+    this.#awareness.off('update', this.#onAwareness);
+    this.#awareness.destroy();
+    this.#ydoc.destroy();
+    this.#pieces.drop('sync');
+    this.#pieces.drop('update');
+    this.#ydoc = new Y.Doc();
+    this.#text = this.#ydoc.getText('text');
+    this.#awareness = this.#bind(this.#ydoc);
+    this.#syncs = 0;
+    this.#reloading = true;
+    this.#send({ type: 'docOpen', doc: this.doc, sv: toBase64(Y.encodeStateVector(this.#ydoc)) });
+    this.safeEmit('reloaded', m);
+    this.#onAnyUpdate();
   }
 
   /** Remove others' cursors (the connection to the relay is gone; they come back with the next sync). */
@@ -259,7 +336,9 @@ export class DocReplica extends TypedEmitter<DocReplicaEvents> {
       this.#send({ type: 'docClose', doc: this.doc });
     }
     this.#closed = true;
+    this.#watchers.clear();
     this.ydoc.off('update', this.#onUpdate);
+    this.ydoc.off('update', this.#onAnyUpdate);
     this.awareness.off('update', this.#onAwareness);
     this.awareness.destroy();
     const closed = new InvalidStateError('DocReplica');

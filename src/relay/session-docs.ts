@@ -13,6 +13,9 @@ const log = logger('relay:docs');
 /** How often `docList` is refreshed while documents change (their chars and updatedAt). */
 const LIST_REFRESH_MS = 3000;
 
+/** Refusals of a docUpdate after which nothing of it was applied (answered with `params.doc`). */
+const REFUSED_UPDATE = new Set<string>(['DOC_TOO_LARGE', 'DOC_UPDATE_BAD']);
+
 export type DocRequest = Extract<ClientMessage, { type: 'docOpen' | 'docUpdate' | 'docAwareness' | 'docClose' | 'docHistory' | 'docRevision' }>;
 
 /** A school relay's way to the upstream copies of documents (cascade). */
@@ -140,8 +143,14 @@ export class SessionDocs {
       }
       case 'docUpdate': {
         const room = this.#openBy(p, m.doc);
-        const update = this.#pieces.add(`${p.id}\n${m.doc}`, m.update, m.more);
-        if (update) room.update(p, update, m.label);
+        try {
+          const update = this.#pieces.add(`${p.id}\n${m.doc}`, m.update, m.more);
+          if (update) room.update(p, update, m.label);
+        } catch (err) {
+          // The refusal names the document: the client drops its copy of that one and takes ours again.
+          if (err instanceof RefusedError && REFUSED_UPDATE.has(err.code)) throw new RefusedError(err.code, { ...err.params, doc: m.doc });
+          throw err;
+        }
         return;
       }
       case 'docAwareness':

@@ -5,6 +5,7 @@
 import type { ClientMessage, Participant, Role, ServerMessage } from '../signaling/protocol.js';
 import { reconnectDelayMs } from './backoff.js';
 import { joinErrorOutcome, NO_ACTIVITY, type Activity, type ClientEvents, type HostRequest, type JoinRequest, type Notice, type Phase, type SessionInfo } from './client-types.js';
+import { isRefusedUpdate } from './doc-wire.js';
 import { Emitter } from './emitter.js';
 import { openCamera, Publisher, type Subscriber } from './media.js';
 import { publishFailureNotice } from './publish-notice.js';
@@ -291,6 +292,7 @@ export class JoinClient extends Emitter<ClientEvents> {
       return this.emit('change');
     }
     if (ref === 'chat') this.emit('chatAnswer', false);
+    if (isRefusedUpdate({ code, ref })) return; // the documents (PageDocs) reload that one and say so
     if (ref === 'publish' || ref === 'takeSeat') {
       this.seatPending = false;
       this.wantPublish = false;

@@ -6,6 +6,11 @@
 // back (call open() again after every (re)join). Until that answer, local edits stay in the Y.Doc and go out with
 // it; after it, each local update goes out as `docUpdate` (in pieces when long). The editor keeps working
 // throughout: nothing here waits for the network.
+//
+// When the relay refuses one of our updates (too large, unreadable: it has nothing of it), reload() drops the local
+// copy and takes the relay's: a new Y.Doc (editors must bind to it again: `ydoc`, `text`, `awareness` and
+// `undoManager` are new), opened with an empty state vector. Otherwise the refused change would stay here, shown
+// to nobody else, and go out (and be refused) again with every resync. Local edits not yet at the relay are lost.
 import type { ClientMessage, ServerMessage } from '../signaling/protocol.js';
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -22,38 +27,63 @@ export interface DocUser {
 export interface DocSyncEvents {
   /** `synced` changed (the relay answered an open, or the connection went). */
   status: [];
+  /** reload() replaced the local copy: bind editors to the new `text`, `awareness` and `undoManager`. */
+  reloaded: [];
 }
 
 /** Awareness updates applied from the relay carry this origin, local Y updates from the relay this object. */
 const REMOTE = 'relay';
 
 export class DocSync extends Emitter<DocSyncEvents> {
-  /** gc off like the relay's copy, so what the relay keeps for its history is whole. */
-  readonly ydoc = new Y.Doc({ gc: false });
-  readonly text: Y.Text = this.ydoc.getText('text');
-  readonly awareness = new Awareness(this.ydoc);
-  /** Undo/redo of this page's own edits, kept while the document is open (across editors shown for it). */
-  readonly undoManager = new Y.UndoManager(this.text);
+  #copy: LocalCopy;
   /** The relay has answered our latest open and has everything we have (local edits now go out as they come). */
   synced = false;
   /** The relay answered at least once. */
   everSynced = false;
   readonly #pieces = new PieceJoiner<'docSync' | 'docUpdate'>();
+  /** A reload's docOpen is unanswered: refusals meanwhile are of updates sent before it (already dropped). */
+  #reloading = false;
   #closed = false;
 
   constructor(
     readonly name: string,
     private readonly send: (m: ClientMessage) => boolean,
-    user: DocUser,
+    private readonly user: DocUser,
   ) {
     super();
-    this.awareness.setLocalStateField('user', user);
-    this.ydoc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== this && this.synced) this.#sendUpdate(update);
+    this.#copy = this.#newCopy();
+  }
+
+  /** gc off like the relay's copy, so what the relay keeps for its history is whole. New after a reload. */
+  get ydoc(): Y.Doc {
+    return this.#copy.ydoc;
+  }
+
+  get text(): Y.Text {
+    return this.#copy.text;
+  }
+
+  get awareness(): Awareness {
+    return this.#copy.awareness;
+  }
+
+  /** Undo/redo of this page's own edits, kept while the document is open (across editors shown for it). */
+  get undoManager(): Y.UndoManager {
+    return this.#copy.undoManager;
+  }
+
+  #newCopy(): LocalCopy {
+    const ydoc = new Y.Doc({ gc: false });
+    const text = ydoc.getText('text');
+    const awareness = new Awareness(ydoc);
+    awareness.setLocalStateField('user', this.user);
+    ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== this && this.synced && ydoc === this.ydoc) this.#sendUpdate(update);
     });
-    this.awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
-      if (origin === 'local' && this.synced) this.#sendAwareness([...added, ...updated, ...removed]);
+    awareness.on('update', ({ added, updated, removed }: AwarenessChanges, origin: unknown) => {
+      if (origin === 'local' && this.synced) this.#sendAwareness(awareness, [...added, ...updated, ...removed]);
     });
+    return { ydoc, text, awareness, undoManager: new Y.UndoManager(text) };
   }
 
   /** Ask the relay for the document (creating it when new), or resync after a reconnect. */
@@ -77,10 +107,32 @@ export class DocSync extends Emitter<DocSyncEvents> {
       const whole = this.#pieces.add(m.type, m.update, m.more);
       if (whole === null) return;
       Y.applyUpdate(this.ydoc, fromBase64(whole), this);
-      if (m.type === 'docSync') this.#answerSync(m.sv);
+      if (m.type === 'docSync') {
+        this.#reloading = false;
+        this.#answerSync(m.sv);
+      }
     } catch (err) {
       console.warn(`jiaoyan: ignored a bad ${m.type} for document ${this.name}`, err);
     }
+  }
+
+  /**
+   * The relay refused one of our updates and has nothing of it: drop the local copy (with our edits the relay does
+   * not have) and take the relay's — a new Y.Doc, opened with an empty state vector. False (nothing done) when
+   * closed or when a reload is already waiting for its answer (the refusal is of an update sent before it).
+   */
+  reload(): boolean {
+    if (this.#closed || this.#reloading) return false;
+    // Our cursor goes away for the others while we can still say so (it is the old document's client id).
+    this.awareness.setLocalState(null);
+    this.#pieces.clear();
+    this.#setSynced(false);
+    this.#destroyCopy();
+    this.#copy = this.#newCopy();
+    this.#reloading = true;
+    this.emit('reloaded');
+    this.send({ type: 'docOpen', doc: this.name, sv: toBase64(Y.encodeStateVector(this.ydoc)) });
+    return true;
   }
 
   /** Stop: others see our cursor go; the relay is told when still connected. Idempotent. */
@@ -92,10 +144,14 @@ export class DocSync extends Emitter<DocSyncEvents> {
     }
     this.#closed = true;
     this.synced = false;
+    this.#destroyCopy();
+    this.removeAllListeners();
+  }
+
+  #destroyCopy(): void {
     this.undoManager.destroy();
     this.awareness.destroy();
     this.ydoc.destroy();
-    this.removeAllListeners();
   }
 
   /** The relay has what it sent plus what it lacks from us (sent now); from here on updates go out one by one. */
@@ -122,8 +178,8 @@ export class DocSync extends Emitter<DocSyncEvents> {
     return true;
   }
 
-  #sendAwareness(clients: number[]): void {
-    this.send({ type: 'docAwareness', doc: this.name, update: toBase64(encodeAwarenessUpdate(this.awareness, clients)) });
+  #sendAwareness(awareness: Awareness, clients: number[]): void {
+    this.send({ type: 'docAwareness', doc: this.name, update: toBase64(encodeAwarenessUpdate(awareness, clients)) });
   }
 
   #setSynced(synced: boolean): void {
@@ -132,6 +188,14 @@ export class DocSync extends Emitter<DocSyncEvents> {
     this.synced = synced;
     this.emit('status');
   }
+}
+
+/** One local copy of the document; reload() replaces it whole. */
+interface LocalCopy {
+  readonly ydoc: Y.Doc;
+  readonly text: Y.Text;
+  readonly awareness: Awareness;
+  readonly undoManager: Y.UndoManager;
 }
 
 interface AwarenessChanges {

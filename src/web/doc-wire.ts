@@ -74,3 +74,11 @@ export function userColor(key: string): string {
   for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
   return COLORS[hash % COLORS.length] ?? COLORS[0];
 }
+
+/** Refusals of a `docUpdate` after which the relay has nothing of it (`params.doc` names the document). */
+const REFUSED_UPDATE_CODES: ReadonlySet<string> = new Set(['DOC_TOO_LARGE', 'DOC_UPDATE_BAD']);
+
+/** Whether a relay `error` refuses one of our document updates (the page then reloads that document). */
+export function isRefusedUpdate(m: { code: string; ref?: string | undefined }): boolean {
+  return m.ref === 'docUpdate' && REFUSED_UPDATE_CODES.has(m.code);
+}

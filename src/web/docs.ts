@@ -2,16 +2,29 @@
 // page has open (one DocSync each, kept open for the whole session so edits made offline in any of them merge
 // on the next join), and the one shown in the editor (`plan` unless another is chosen). Follows the join
 // client: every `joined` (re)opens them, a dropped connection leaves them editable offline, a new session or
-// leaving starts over. No DOM.
-import type { DocInfo, ServerMessage } from '../signaling/protocol.js';
-import type { JoinClient } from './client.js';
+// leaving starts over. When the relay refuses an update to one of them, that one is reloaded from the relay and
+// the person is told why. No DOM.
+import type { ClientMessage, DocInfo, ServerMessage } from '../signaling/protocol.js';
+import type { JoinRequest, Notice, Phase } from './client-types.js';
 import { DocSync, type DocServerMessage } from './doc-sync.js';
-import { DEFAULT_DOC, isDocName, MAX_DOCS_PER_SESSION, userColor } from './doc-wire.js';
+import { DEFAULT_DOC, isDocName, isRefusedUpdate, MAX_DOCS_PER_SESSION, userColor } from './doc-wire.js';
 import { Emitter } from './emitter.js';
+import { errorText, isMessageKey, t } from './i18n.js';
+
+/** What the documents need of the join client (JoinClient; a stand-in in unit tests). */
+export interface DocsClient {
+  readonly phase: Phase;
+  readonly request: JoinRequest | null;
+  send(message: ClientMessage): boolean;
+  on(event: 'message', listener: (m: ServerMessage) => void): unknown;
+  on(event: 'change', listener: () => void): unknown;
+}
 
 export interface PageDocsEvents {
-  /** The list, the open documents, the shown one or a document's sync state changed. */
+  /** The list, the open documents, the shown one, a document's sync state or its local copy changed. */
   change: [];
+  /** Something to tell the person (a document reloaded after the relay refused a change). */
+  notice: [Notice];
 }
 
 /** Why a new document cannot be made, or null when it can. */
@@ -25,7 +38,7 @@ export class PageDocs extends Emitter<PageDocsEvents> {
   readonly #open = new Map<string, DocSync>();
   #sessionId: string | null = null;
 
-  constructor(private readonly client: JoinClient) {
+  constructor(private readonly client: DocsClient) {
     super();
     client.on('message', (m) => this.#onMessage(m));
     client.on('change', () => this.#followPhase());
@@ -78,10 +91,26 @@ export class PageDocs extends Emitter<PageDocsEvents> {
       case 'docAwareness':
         return this.#open.get(m.doc)?.handle(m satisfies DocServerMessage);
       case 'error':
+        if (isRefusedUpdate(m)) return this.#refusedUpdate(m);
         // The relay will not open a document (too many, bad name): forget the ones it never answered.
         if (m.ref === 'docOpen' && (m.code === 'DOC_LIMIT' || m.code === 'DOC_NAME_BAD')) this.#dropUnanswered();
         return;
     }
+  }
+
+  /**
+   * The relay has nothing of a change we sent (too large, unreadable): the document it names is reloaded from the
+   * relay (our copy still has the change, which nobody else sees and every resync would send again) and the person
+   * is told, with the reason. A refusal before an earlier reload's answer is of a change that reload dropped.
+   */
+  #refusedUpdate(m: Extract<ServerMessage, { type: 'error' }>): void {
+    const name = m.params?.['doc'];
+    const doc = typeof name === 'string' ? this.#open.get(name) : undefined;
+    if (!doc) return this.emit('notice', { code: m.code, message: m.message }); // not ours to reload: just say so
+    if (!doc.reload()) return;
+    const key = `doc_refused.${m.code}`;
+    const reason = isMessageKey(key) ? t(key) : errorText(m.code, m.message);
+    this.emit('notice', { key: 'doc_reloaded', params: { name: doc.name, reason } });
   }
 
   /** After each join: a new session starts over, the same one (a reconnect) resyncs what is open. */
@@ -111,6 +140,7 @@ export class PageDocs extends Emitter<PageDocsEvents> {
     const user = { name: request?.name ?? '', color: userColor(`${request?.name ?? ''}\n${request?.venue ?? ''}`) };
     const doc = new DocSync(name, (m) => this.client.phase === 'joined' && this.client.send(m), user);
     doc.on('status', () => this.emit('change'));
+    doc.on('reloaded', () => this.emit('change'));
     this.#open.set(name, doc);
     if (this.client.phase === 'joined') doc.open();
   }

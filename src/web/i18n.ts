@@ -108,6 +108,12 @@ export const messages = {
   doc_limit: { zh: '一个活动最多 8 个文档', en: 'A session has at most 8 documents' },
   doc_editor_label: { zh: '共享文档 {name}', en: 'Shared document {name}' },
   doc_empty: { zh: '在这里写下活动计划，大家可以同时编辑…', en: 'Write the plan here — everyone can edit at the same time…' },
+  doc_reloaded: {
+    zh: '服务器没有接受你对文档“{name}”的修改（{reason}），已从服务器重新载入这份文档，尚未送达的修改已丢失',
+    en: 'The relay refused your change to “{name}” ({reason}), so the document was reloaded from the relay — edits it had not received are lost',
+  },
+  'doc_refused.DOC_TOO_LARGE': { zh: '文档将超过 2 MB', en: 'the document would be over 2 MB' },
+  'doc_refused.DOC_UPDATE_BAD': { zh: '修改无法读取', en: 'the change could not be read' },
   'error.CODE_UNKNOWN': { zh: '没有这个邀请码的活动', en: 'No session has this invite code' },
   'error.SESSION_ENDED': { zh: '这个活动已经结束', en: 'This session has ended' },
   'error.RATE_LIMITED': { zh: '尝试次数过多，请稍后再试', en: 'Too many attempts — try again shortly' },

@@ -20,6 +20,8 @@ export class DocPanel {
   readonly #host = h('div', { class: 'doc-editor', attrs: { id: 'doc-editor' } });
   #view: EditorView | null = null;
   #bound: DocSync | null = null;
+  /** The bound document's local copy (a reload replaces it: the editor is made again on the new one). */
+  #boundText: DocSync['text'] | null = null;
   #lang: Lang = getLang();
   #tabKey = '';
 
@@ -78,13 +80,16 @@ export class DocPanel {
     );
   }
 
-  /** The editor shows `doc` (a new editor when it changes; none without a document). */
+  /** The editor shows `doc` (a new editor when it or its local copy changes; none without a document). */
   #bind(doc: DocSync | null): void {
-    if (doc === this.#bound) return;
+    if (doc === this.#bound && (doc?.text ?? null) === this.#boundText) return;
+    const focused = doc !== null && doc === this.#bound && (this.#view?.hasFocus ?? false);
     this.#view?.destroy();
     this.#view = null;
     this.#bound = doc;
+    this.#boundText = doc?.text ?? null;
     if (doc) this.#view = docEditor(this.#host, doc, { label: t('doc_editor_label', { name: doc.name }), empty: t('doc_empty') });
+    if (focused) this.#view?.focus(); // reloaded while typing: keep typing in the new editor
   }
 
   #create(): void {

@@ -48,6 +48,7 @@ export class PageUi {
     client.on('change', () => this.render());
     client.on('layout', () => this.#session.renderMedia());
     client.on('notice', (n) => this.notify(n));
+    docs.on('notice', (n) => this.notify(n));
     client.on('joinFailed', (n) => this.#form.showError(() => noticeText(n)));
     this.render();
   }

@@ -1,6 +1,7 @@
 // The join page's shared-document panel against a scripted relay socket: it opens `plan` once joined and shows
 // what the relay sends, sends what is typed, lists the session's documents as tabs, makes a new one, refuses a
-// bad name in the page's language, and keeps typing while the connection is down — sent after the rejoin.
+// bad name in the page's language, and keeps typing while the connection is down — sent after the rejoin. When the
+// relay refuses a change, the page reloads the document from the relay into a new editor and says so.
 import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import * as Y from 'yjs';
@@ -41,6 +42,14 @@ async function takeUpdates(ws: PageSocket, relayDoc: Y.Doc, done: (text: string)
     }
     Y.applyUpdate(relayDoc, bytes(held.join('')));
   }
+}
+
+/** Read the page's `docUpdate`s (without applying them to the relay's copy) until `seen` holds for the text. */
+async function readUpdates(ws: PageSocket, from: Y.Doc, seen: (text: string) => boolean): Promise<void> {
+  const copy = new Y.Doc();
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(from));
+  await takeUpdates(ws, copy, seen);
+  copy.destroy();
 }
 
 function docReady(page: Page, name: string): Promise<unknown> {
@@ -112,6 +121,42 @@ describe('shared document panel', () => {
     expect(await page.locator('#doc-tabs .doc-tab').allTextContents()).toEqual(['plan']);
     expect(await page.locator('#doc-tabs [data-doc=plan]').getAttribute('aria-selected')).toBe('true');
     expect(await page.evaluate(() => (globalThis as unknown as DocHook).__jiaoyan.doc.text('ninth'))).toBeNull();
+    expect(ws.invalid).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reloads the document from the relay when it refuses a change, says why, and edits on in the new copy', async () => {
+    const { page, errors, context, ws } = await joinPage(browser, relay);
+    const relayDoc = new Y.Doc();
+    relayDoc.getText('text').insert(0, '教学目标：\n');
+    await answerOpen(ws, relayDoc);
+    await docReady(page, 'plan');
+    await page.click('#doc-editor .cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('refused');
+    await readUpdates(ws, relayDoc, (t) => t.includes('refused'));
+    await page.locator('#doc-editor .cm-content').filter({ hasText: 'refused' }).waitFor();
+    // The relay keeps none of it.
+    ws.send({ type: 'error', code: 'DOC_TOO_LARGE', message: 'the document would be larger than 2097152 bytes', ref: 'docUpdate', params: { max: 2097152, doc: 'plan' } });
+    const open = await ws.next('docOpen');
+    expect(open).toEqual({ type: 'docOpen', doc: 'plan', sv: b64(Y.encodeStateVector(new Y.Doc())) });
+    ws.send({ type: 'docSync', doc: 'plan', update: b64(Y.encodeStateAsUpdate(relayDoc)), sv: b64(Y.encodeStateVector(relayDoc)) });
+    await page.waitForFunction(() => (globalThis as unknown as DocHook).__jiaoyan.doc.text('plan') === '教学目标：\n');
+    await page.locator('#doc-editor .cm-content').filter({ hasText: '教学目标：' }).waitFor();
+    expect(await page.locator('#doc-editor .cm-content').textContent()).not.toContain('refused');
+    await waitForText(page, '#notices .banner span', 'The relay refused your change to “plan” (the document would be over 2 MB), so the document was reloaded from the relay — edits it had not received are lost');
+    expect(await page.locator('#notices .banner').count()).toBe(1); // not also the bare "was not kept"
+    await waitForText(page, '#doc-status', 'In sync');
+    // The editor is bound to the new copy: typing reaches the relay, undo takes back only that.
+    await page.click('#doc-editor .cm-content');
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('kept');
+    await takeUpdates(ws, relayDoc, (t) => t.includes('kept'));
+    expect(relayDoc.getText('text').toString()).toBe('教学目标：\nkept');
+    await page.keyboard.press('Control+z');
+    await takeUpdates(ws, relayDoc, (t) => !t.includes('kept'));
+    expect(relayDoc.getText('text').toString()).toBe('教学目标：\n');
     expect(ws.invalid).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

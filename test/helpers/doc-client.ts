@@ -2,7 +2,7 @@
 // fed from it; `reconnect()` joins again on a new socket and resyncs the same replica (edits made meanwhile merge).
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { DocReplica } from '../../src/client/doc-replica.js';
-import type { ServerMessage } from '../../src/signaling/protocol.js';
+import type { ClientMessage, ServerMessage } from '../../src/signaling/protocol.js';
 
 export interface DocClientOptions {
   readonly url: string;
@@ -21,11 +21,17 @@ export class DocClient {
   client: ParticipantClient;
   /** Every message received (all connections), for assertions on errors and lists. */
   readonly received: ServerMessage[] = [];
+  /** Every message the replica sent (all connections), for assertions on what goes out. */
+  readonly sent: ClientMessage[] = [];
 
   private constructor(opts: DocClientOptions, client: ParticipantClient) {
     this.opts = opts;
     this.client = client;
-    this.replica = new DocReplica({ doc: opts.doc ?? 'plan', send: (m) => this.client.send(m), user: { name: opts.name, color: '#c04040' } });
+    const send = (m: ClientMessage) => {
+      this.sent.push(m);
+      this.client.send(m);
+    };
+    this.replica = new DocReplica({ doc: opts.doc ?? 'plan', send, user: { name: opts.name, color: '#c04040' } });
     this.#follow(client);
   }
 

@@ -1,6 +1,7 @@
 // Shared documents through a real (in-process) relay, edited by headless DocReplica clients over WebSockets:
 // concurrent edits converge, offline edits merge on reconnect, bad updates are refused without harm, big updates
-// travel in pieces, cursors of people who leave disappear, and the limits answer with their own codes.
+// travel in pieces, cursors of people who leave disappear, and the limits answer with their own codes. An editor
+// whose update is refused drops its copy and takes the relay's again, so the refused change is not sent again.
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -94,12 +95,19 @@ describe('shared documents at the relay', () => {
     a.replica.text.insert(0, '原文');
     await b.replica.textWhere((t) => t === '原文');
     const updatesAtB = b.received.filter((m) => m.type === 'docUpdate').length;
+    const reloaded: string[] = [];
+    a.replica.on('reloaded', (m) => reloaded.push(m.code));
     a.client.send({ type: 'docUpdate', doc: 'plan', update: Buffer.from('this is not a yjs update').toString('base64') });
     const err = await a.errorCode('DOC_UPDATE_BAD');
     expect(err.ref).toBe('docUpdate');
-    // Ordering barrier: the relay answered a's next request after dealing with the bad one.
+    expect(err.params).toMatchObject({ doc: 'plan' });
+    // Ordering barrier: the relay answered a's next request after dealing with the bad one (and the reload's open).
     expect(await a.replica.history()).toEqual([]);
     expect(relayText(r, s.id)).toBe('原文');
+    // The refusal names the document: a took the relay's copy again.
+    expect(reloaded).toEqual(['DOC_UPDATE_BAD']);
+    expect(a.replica.isSynced).toBe(true);
+    expect(a.text).toBe('原文');
     expect(b.received.filter((m) => m.type === 'docUpdate').length).toBe(updatesAtB);
     // The document goes on working.
     a.replica.text.insert(2, '（续）');
@@ -149,26 +157,48 @@ describe('shared documents at the relay', () => {
     const room = r.running.relay.sessions.get(s.id)!.docs.room('plan')!;
     const stateBefore = room.encodeState();
     const updatesAtB = b.received.filter((m) => m.type === 'docUpdate').length;
+    const events: string[] = [];
+    a.replica.on('refused', (m) => events.push(`refused:${m.code}`));
+    a.replica.on('reloaded', (m) => events.push(`reloaded:${m.code}`));
 
     // Within the per-update cap of the wire, but together with the document over 2 MiB.
     const second = '二'.repeat(Math.floor((0.45 * MAX_DOC_BYTES) / 3)); // ≈ 0.9 MiB
     a.replica.text.insert(a.replica.text.length, second);
     const err = await a.errorCode('DOC_TOO_LARGE', 30_000);
     expect(err.ref).toBe('docUpdate');
-    expect(err.params).toMatchObject({ max: MAX_DOC_BYTES });
-    // Ordering barrier: the relay answered a's next request after refusing the update.
+    expect(err.params).toMatchObject({ max: MAX_DOC_BYTES, doc: 'plan' });
+    // Ordering barrier: the relay answered a's next request after refusing the update (and a's reload's open).
     expect(await a.replica.history()).toEqual([]);
     expect(relayText(r, s.id)).toBe(first);
     expect(Buffer.from(room.encodeState()).equals(Buffer.from(stateBefore))).toBe(true);
     expect(room.encodeState().byteLength).toBeLessThanOrEqual(MAX_DOC_BYTES);
     expect(b.text).toBe(first);
     expect(b.received.filter((m) => m.type === 'docUpdate').length).toBe(updatesAtB);
+    // The refusing editor dropped its copy (with the refused change) and took the relay's.
+    expect(events).toEqual(['refused:DOC_TOO_LARGE', 'reloaded:DOC_TOO_LARGE']);
+    expect(a.replica.isSynced).toBe(true);
+    expect(a.text).toBe(first);
+    expect(a.text).toBe(b.text);
 
-    // The document goes on working for the others, and a newcomer gets it as the relay kept it.
+    // The document goes on working for the others (a included), and a newcomer gets it as the relay kept it.
     b.replica.text.insert(0, '【标题】');
     await until(() => relayText(r, s.id) === `【标题】${first}`, 'b’s edit at the relay');
+    await a.replica.textWhere((t) => t === `【标题】${first}`, 30_000);
     const c = await editor(r, s.code, '赵老师');
     expect(c.text).toBe(`【标题】${first}`);
+
+    // A reconnect resyncs without sending the refused change again: a has nothing the relay lacks.
+    const sentBefore = a.sent.length;
+    const errorsBefore = a.received.filter((m) => m.type === 'error').length;
+    await a.reconnect();
+    expect(await a.replica.history()).toEqual([]); // ordering barrier: anything sent on resync has been answered
+    expect(a.sent.slice(sentBefore).filter((m) => m.type === 'docUpdate')).toEqual([]);
+    expect(a.received.filter((m) => m.type === 'error').length).toBe(errorsBefore);
+    expect(relayText(r, s.id)).toBe(`【标题】${first}`);
+    expect(a.text).toBe(`【标题】${first}`);
+    // a edits on as usual.
+    a.replica.text.insert(0, '甲');
+    await b.replica.textWhere((t) => t === `甲【标题】${first}`, 30_000);
   });
 
   it('removes the cursor of someone who leaves, for everyone still there', async () => {
