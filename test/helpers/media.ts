@@ -1,5 +1,5 @@
 // Test media made at run time with ffmpeg's lavfi sources (never committed), cached under .cache/fixtures.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,4 +67,16 @@ export async function frameNumbers(path: string): Promise<number[]> {
 export async function probeJson(path: string): Promise<{ format: Record<string, string>; streams: Record<string, string | number>[] }> {
   const { stdout } = await execFileP(ffprobe(), ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
   return JSON.parse(stdout) as { format: Record<string, string>; streams: Record<string, string | number>[] };
+}
+
+/**
+ * Decode a file completely; the decoders' error lines (none for a clean file). The null muxer's notice about two
+ * decoded frames sharing a timestamp (and its repeat count) is not a decoding error. The muxing queue is long enough
+ * for a file whose video starts seconds after its sound (ffmpeg would otherwise stop: "Too many packets buffered").
+ */
+export function decodeErrors(path: string): string[] {
+  const r = spawnSync(ffmpeg(), ['-v', 'error', '-i', path, '-max_muxing_queue_size', '4096', '-f', 'null', '-'], { encoding: 'utf8' });
+  const lines = r.stderr.split('\n').filter((l) => l.trim());
+  return lines.filter((l, i) => !/non monotonically increasing dts to muxer/.test(l)
+    && !(/Last message repeated/.test(l) && /non monotonically increasing dts to muxer/.test(lines[i - 1] ?? '')));
 }

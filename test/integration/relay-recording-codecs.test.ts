@@ -13,6 +13,7 @@ import { probe } from '../../src/media/probe.js';
 import { repairWebm } from '../../src/media/rtp-webm-writer.js';
 import { tempDir } from '../helpers/cli.js';
 import { api, createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { decodeErrors } from '../helpers/media.js';
 
 const { cleanups, relay } = relayFixture();
 
@@ -20,17 +21,6 @@ async function join(r: TestRelay, code: string, name: string, venue: string, ext
   const c = await ParticipantClient.connect({ relay: r.running.url, code, name, venue, ca: r.ca, ...extra });
   cleanups.push(() => c.close());
   return c;
-}
-
-/**
- * Decode a file completely; the decoders' error lines (none for a clean file). As in relay-recording.test.ts, the
- * null muxer's notice about two decoded frames sharing a timestamp (and its repeat count) is not a decoding error.
- */
-function decodeErrors(path: string): string[] {
-  const r = spawnSync(locate('ffmpeg').path, ['-v', 'error', '-i', path, '-f', 'null', '-'], { encoding: 'utf8' });
-  const lines = r.stderr.split('\n').filter((l) => l.trim());
-  return lines.filter((l, i) => !/non monotonically increasing dts to muxer/.test(l)
-    && !(/Last message repeated/.test(l) && /non monotonically increasing dts to muxer/.test(lines[i - 1] ?? '')));
 }
 
 /** Every video frame's time in a file (s): they must rise at the clip's frame rate, never repeat. */

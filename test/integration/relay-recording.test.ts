@@ -9,6 +9,7 @@ import { ParticipantClient } from '../../src/client/participant-client.js';
 import { locate } from '../../src/media/locate.js';
 import { probe } from '../../src/media/probe.js';
 import { api, createSession, lessonTime, publishClip, relayFixture, type TestRelay } from '../helpers/relay.js';
+import { decodeErrors } from '../helpers/media.js';
 
 const { cleanups, relay } = relayFixture();
 
@@ -17,16 +18,6 @@ async function join(r: TestRelay, code: string, name: string, venue: string, hos
   cleanups.push(() => c.close());
   return c;
 }
-
-/**
- * Decode a file completely; the decoders' error lines (none for a clean file). The null muxer's notice about two
- * decoded frames sharing a timestamp is not a decoding error and is left out.
- */
-function decodeErrors(path: string): string[] {
-  const r = spawnSync(locate('ffmpeg').path, ['-v', 'error', '-i', path, '-f', 'null', '-'], { encoding: 'utf8' });
-  return r.stderr.split('\n').filter((l) => l.trim() && !/non monotonically increasing dts to muxer/.test(l));
-}
-
 
 /** GET a path of the relay (trusting its CA), with extra headers; status, headers and the body's bytes. */
 function get(r: TestRelay, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
