@@ -156,6 +156,9 @@ export class RtpWebmWriter {
       // Writing starts once the first keyframe has given the picture size. Probing may take up to 5 s of input —
       // longer than the sound a part holds back before its first keyframe — and a stop ends it at once (BYE).
       '-analyzeduration', '5000000', '-i', sdp, '-map', '0', '-c', 'copy',
+      // The sound that comes before the first video keyframe waits in the muxing queue (ffmpeg's default, 128
+      // packets, is 2.6 s of Opus: a later keyframe cut the file's start). Room for 80 s.
+      '-max_muxing_queue_size', '4096',
       // A cluster a second, flushed at once: what is on disk is at most a second behind.
       '-cluster_time_limit', '1000', '-flush_packets', '1', '-f', container.format, '-y', path,
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
