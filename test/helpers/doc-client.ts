@@ -3,6 +3,7 @@
 import { ParticipantClient } from '../../src/client/participant-client.js';
 import { DocReplica } from '../../src/client/doc-replica.js';
 import type { ClientMessage, ServerMessage } from '../../src/signaling/protocol.js';
+import type { TestRelay } from './relay.js';
 
 export interface DocClientOptions {
   readonly url: string;
@@ -88,4 +89,9 @@ export class DocClient {
     this.replica.close();
     this.client.close();
   }
+}
+
+/** The relay's own copy of a session's document (undefined while the document is not open there). */
+export function relayText(r: TestRelay, sessionId: string, doc = 'plan'): string | undefined {
+  return r.running.relay.sessions.get(sessionId)?.docs.room(doc)?.text.toString();
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRelay } from '../../src/server/relay-server.js';
 import { tempDir } from '../helpers/cli.js';
-import { DocClient } from '../helpers/doc-client.js';
+import { DocClient, relayText } from '../helpers/doc-client.js';
 import { createSession, relayFixture, startTestRelay, until, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
@@ -27,7 +27,6 @@ async function editor(r: TestRelay, code: string, name: string, listed = false):
   return c;
 }
 
-const roomText = (r: TestRelay, sessionId: string) => r.running.relay.sessions.get(sessionId)?.docs.room('plan')?.text.toString();
 const cursorNames = (c: DocClient) => [...c.replica.awareness.getStates().values()].map((st) => (st as { user?: { name: string } }).user?.name).filter(Boolean);
 
 describe('shared documents across a school relay', () => {
@@ -49,7 +48,7 @@ describe('shared documents across a school relay', () => {
     await atCounty.replica.textWhere(both);
     await atSchool.replica.textWhere(both);
     expect(atSchool.text).toBe(atCounty.text);
-    await until(() => roomText(county, s.id) === atCounty.text && roomText(school, s.id) === atCounty.text, 'both relays’ copies');
+    await until(() => relayText(county, s.id) === atCounty.text && relayText(school, s.id) === atCounty.text, 'both relays’ copies');
     // Cursors cross the link both ways, with the person's name.
     await until(() => cursorNames(atCounty).includes('李老师') && cursorNames(atSchool).includes('王老师'), 'cursors across the link');
     // An import at the school cuts its labelled revision at the county, which keeps the history; asked from the

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEFAULT_DOC_TIMING } from '../../src/relay/doc-room.js';
 import { DOC_CHUNK_CHARS, MAX_DOC_BYTES, MAX_DOCS_PER_SESSION, MAX_MESSAGE_BYTES, type ServerMessage } from '../../src/signaling/protocol.js';
-import { DocClient } from '../helpers/doc-client.js';
+import { DocClient, relayText } from '../helpers/doc-client.js';
 import { createSession, relayFixture, until, type TestRelay } from '../helpers/relay.js';
 
 const { cleanups, relay } = relayFixture();
@@ -29,10 +29,6 @@ async function editor(r: TestRelay, code: string, name: string, extra: { doc?: s
 }
 
 /** The relay's own copy of a document. */
-function relayText(r: TestRelay, sessionId: string, doc = 'plan'): string | undefined {
-  return r.running.relay.sessions.get(sessionId)?.docs.room(doc)?.text.toString();
-}
-
 /** The plan's revisions as the relay cuts them, each with the relay's text at that moment. */
 function revisionsCut(r: TestRelay, sessionId: string): { rev: number; text: string | undefined }[] {
   const cut: { rev: number; text: string | undefined }[] = [];
