@@ -209,6 +209,6 @@ export class PartedFile {
     await Promise.all(this.#finishing);
     await this.#listed;
     log('%s: %s; %s', this.#o.stem, this.#names.join(', ') || 'no media',
-      this.#tracks.map((t) => `${t.kind} ${t.written} written, ${t.lost} given up, ${t.leftOut} left out`).join(', '));
+      this.#tracks.map((t) => `${t.kind} ${t.written} written, ${t.lost} given up`).join(', '));
   }
 }
